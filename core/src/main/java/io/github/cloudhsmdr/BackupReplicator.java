@@ -1,0 +1,58 @@
+package io.github.cloudhsmdr;
+
+/**
+ * Copies the READY backups of CloudHSM clusters in one source region to one or more destination regions,
+ * exactly once per (source backup, destination region), and reports what it did.
+ *
+ * <p>Use {@link #plan()} for a dry run, {@link #apply(ReplicationPlan)} to carry a plan out, or
+ * {@link #replicate()} for both. The destination regions themselves are the record of what was copied
+ * (copies are found by their source backup id), so a new replicator after a restart copies nothing twice.
+ *
+ * <p>Built replicators are thread-safe, but runs of one replicator should not overlap: the scheduling
+ * helpers guarantee that.
+ *
+ * <pre>{@code
+ * try (BackupReplicator replicator = BackupReplicator.builder()
+ *         .sourceRegion("us-east-1")
+ *         .destinationRegions("us-west-2", "eu-west-1")
+ *         .build()) {
+ *     ReplicationReport report = replicator.replicate();
+ * }
+ * }</pre>
+ */
+public interface BackupReplicator extends AutoCloseable {
+
+    /** @return a new builder; see {@link ReplicatorBuilder} for every setting and its default. */
+    static ReplicatorBuilder builder() {
+        return new ReplicatorBuilder();
+    }
+
+    /** @return the replicator's name, which is also the value of its ownership tag. */
+    default String name() {
+        return config().name();
+    }
+
+    /** @return the replicator's configuration. */
+    ReplicatorConfig config();
+
+    /**
+     * Computes what a run would do now, without changing anything (the dry run). Failures to list a
+     * region are recorded in the plan, not thrown.
+     */
+    ReplicationPlan plan();
+
+    /**
+     * Carries out {@code plan}: starts its copies, finds them in their destinations and reports. Failures
+     * are recorded in the report, not thrown; one failing destination never stops the others.
+     */
+    ReplicationReport apply(ReplicationPlan plan);
+
+    /** Plans and applies in one go. */
+    default ReplicationReport replicate() {
+        return apply(plan());
+    }
+
+    /** Releases what the replicator created (the AWS clients it built); caller-supplied ones stay open. */
+    @Override
+    void close();
+}

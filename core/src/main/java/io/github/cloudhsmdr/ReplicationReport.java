@@ -1,0 +1,111 @@
+package io.github.cloudhsmdr;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * The result of one run: when it ran, per (cluster, destination) outcomes, counts and an overall status.
+ * A value: immutable and thread-safe.
+ *
+ * @param replicatorName the replicator's name
+ * @param sourceRegion   the source region
+ * @param startedAt      when the run started
+ * @param finishedAt     when it finished
+ * @param status         SUCCESS, PARTIAL or FAILED
+ * @param outcomes       one entry per (cluster, destination region)
+ * @param failures       failures outside any pair (e.g. the source region could not be listed)
+ */
+public record ReplicationReport(
+        String replicatorName,
+        String sourceRegion,
+        Instant startedAt,
+        Instant finishedAt,
+        RunStatus status,
+        List<DestinationOutcome> outcomes,
+        List<Failure> failures) {
+
+    public ReplicationReport {
+        Objects.requireNonNull(replicatorName, "replicatorName");
+        Objects.requireNonNull(sourceRegion, "sourceRegion");
+        Objects.requireNonNull(startedAt, "startedAt");
+        Objects.requireNonNull(finishedAt, "finishedAt");
+        Objects.requireNonNull(status, "status");
+        outcomes = List.copyOf(outcomes);
+        failures = List.copyOf(failures);
+    }
+
+    /** @return every copy outcome of the run. */
+    public Stream<CopyOutcome> copies() {
+        return outcomes.stream().flatMap(o -> o.copies().stream());
+    }
+
+    /** @return how many outcomes of the run have the given action. */
+    public long count(CopyAction action) {
+        return copies().filter(c -> c.action() == action).count();
+    }
+
+    /** @return how many copies were started in this run. */
+    public long copied() {
+        return count(CopyAction.COPIED);
+    }
+
+    /** @return how many items failed, pair-level failures included. */
+    public long failedCount() {
+        return count(CopyAction.FAILED) + outcomes.stream().filter(o -> o.failure() != null).count()
+                + failures.size();
+    }
+
+    /** @return every failure of the run, item-level and pair-level. */
+    public List<Failure> allFailures() {
+        return Stream.of(failures.stream(),
+                outcomes.stream().map(DestinationOutcome::failure).filter(Objects::nonNull),
+                copies().map(CopyOutcome::failure).filter(Objects::nonNull))
+                .flatMap(s -> s).toList();
+    }
+
+    /** @return how long the run took. */
+    public Duration duration() {
+        return Duration.between(startedAt, finishedAt);
+    }
+
+    /** @return a one-line summary, suitable for the run's INFO log line. */
+    public String summary() {
+        return String.format("replicator=%s source=%s status=%s pairs=%d copied=%d alreadyPresent=%d inProgress=%d"
+                        + " skipped=%d sourceGone=%d failed=%d duration=%s",
+                replicatorName, sourceRegion, status, outcomes.size(), copied(), count(CopyAction.ALREADY_PRESENT),
+                count(CopyAction.IN_PROGRESS), count(CopyAction.SKIPPED), count(CopyAction.SOURCE_GONE),
+                failedCount(), duration());
+    }
+
+    /** @return a readable multi-line report. */
+    public String describe() {
+        StringBuilder sb = new StringBuilder(summary()).append('\n');
+        for (Failure f : failures) {
+            sb.append("  FAILED ").append(f.message()).append('\n');
+        }
+        for (DestinationOutcome o : outcomes) {
+            sb.append("  ").append(o.clusterId()).append(" -> ").append(o.destinationRegion()).append(": ")
+                    .append(o.status());
+            if (o.failure() != null) {
+                sb.append(" (").append(o.failure().message()).append(')');
+            }
+            sb.append('\n');
+            for (CopyOutcome c : o.copies()) {
+                sb.append("    ").append(c.action()).append(' ').append(c.sourceBackupId());
+                if (c.destinationBackupId() != null) {
+                    sb.append(" -> ").append(c.destinationBackupId()).append(' ').append(c.destinationState());
+                }
+                if (c.failure() != null) {
+                    sb.append(": ").append(c.failure().message());
+                } else if (!c.detail().isEmpty()) {
+                    sb.append(": ").append(c.detail());
+                }
+                sb.append('\n');
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,323 @@
+package io.github.cloudhsmdr;
+
+import io.github.cloudhsmdr.aws.AwsRegions;
+import io.github.cloudhsmdr.internal.DefaultBackupReplicator;
+import io.github.cloudhsmdr.spi.BackupStore;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Builds a {@link BackupReplicator}. Every setting is checked in {@link #build()}: a
+ * {@link NullPointerException} names a missing parameter, an {@link IllegalArgumentException} names the
+ * field, the bad value and what is allowed. Not thread-safe.
+ *
+ * <table>
+ *   <caption>Settings</caption>
+ *   <tr><th>setting</th><th>default</th></tr>
+ *   <tr><td>{@code name}</td><td>{@code default}</td></tr>
+ *   <tr><td>{@code sourceRegion}</td><td>required</td></tr>
+ *   <tr><td>{@code destinationRegions}</td><td>required, at least one</td></tr>
+ *   <tr><td>{@code clusterIds}</td><td>every cluster in the source region</td></tr>
+ *   <tr><td>{@code selection}</td><td>{@code Selection.allWithin(14 days)}</td></tr>
+ *   <tr><td>{@code copyTags}</td><td>none</td></tr>
+ *   <tr><td>{@code copySourceTags}</td><td>true</td></tr>
+ *   <tr><td>{@code includeCopies}</td><td>false</td></tr>
+ *   <tr><td>{@code waitForReady}</td><td>zero: do not wait</td></tr>
+ *   <tr><td>{@code pollInterval} / {@code maxPollInterval}</td><td>15 s / 2 min</td></tr>
+ *   <tr><td>{@code maxConcurrentDestinations}</td><td>4</td></tr>
+ *   <tr><td>{@code clock} / {@code sleeper}</td><td>system UTC / {@link Sleeper#SYSTEM}</td></tr>
+ *   <tr><td>{@code backupStore}</td><td>required</td></tr>
+ * </table>
+ */
+public final class ReplicatorBuilder {
+    static final Pattern CLUSTER_ID = Pattern.compile("cluster-[2-7a-zA-Z]{11,16}");
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:/=+\\-@]{1,64}");
+    static final Pattern TAG_TEXT = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
+
+    String name = "default";
+    String sourceRegion;
+    List<String> clusterIds = new ArrayList<>();
+    List<String> destinationRegions = new ArrayList<>();
+    Selection selection = Selection.defaults();
+    Map<String, String> copyTags = new LinkedHashMap<>();
+    boolean copySourceTags = true;
+    boolean includeCopies;
+    Clock clock = Clock.systemUTC();
+    Sleeper sleeper = Sleeper.SYSTEM;
+    Duration waitForReady = Duration.ZERO;
+    Duration pollInterval = Duration.ofSeconds(15);
+    Duration maxPollInterval = Duration.ofMinutes(2);
+    int maxConcurrentDestinations = 4;
+    List<ReplicationListener> listeners = new ArrayList<>();
+    BackupStore backupStore;
+
+    ReplicatorBuilder() {
+    }
+
+    ReplicatorBuilder(ReplicatorConfig c) {
+        name = c.name();
+        sourceRegion = c.sourceRegion();
+        clusterIds = new ArrayList<>(c.clusterIds());
+        destinationRegions = new ArrayList<>(c.destinationRegions());
+        selection = c.selection();
+        copyTags = new LinkedHashMap<>(c.copyTags());
+        copySourceTags = c.copySourceTags();
+        includeCopies = c.includeCopies();
+        clock = c.clock();
+        sleeper = c.sleeper();
+        waitForReady = c.waitForReady();
+        pollInterval = c.pollInterval();
+        maxPollInterval = c.maxPollInterval();
+        maxConcurrentDestinations = c.maxConcurrentDestinations();
+        listeners = new ArrayList<>(c.listeners());
+        backupStore = c.backupStore();
+    }
+
+    /**
+     * The replicator's name: the value of the ownership tag on its copies. Two replicators with the same
+     * name own the same copies. 1 to 64 characters of {@code A-Z a-z 0-9 _ . : / = + - @}.
+     */
+    public ReplicatorBuilder name(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+        return this;
+    }
+
+    /** The region whose backups are copied. */
+    public ReplicatorBuilder sourceRegion(String sourceRegion) {
+        this.sourceRegion = Objects.requireNonNull(sourceRegion, "sourceRegion");
+        return this;
+    }
+
+    /** The clusters whose backups are copied; none means every cluster in the source region. Replaces earlier values. */
+    public ReplicatorBuilder clusterIds(String... clusterIds) {
+        return clusterIds(Arrays.asList(Objects.requireNonNull(clusterIds, "clusterIds")));
+    }
+
+    /** The clusters whose backups are copied; empty means every cluster in the source region. Replaces earlier values. */
+    public ReplicatorBuilder clusterIds(List<String> clusterIds) {
+        Objects.requireNonNull(clusterIds, "clusterIds");
+        clusterIds.forEach(c -> Objects.requireNonNull(c, "clusterIds element"));
+        this.clusterIds = new ArrayList<>(clusterIds);
+        return this;
+    }
+
+    /** The regions to copy to, at least one. Replaces earlier values. */
+    public ReplicatorBuilder destinationRegions(String... regions) {
+        return destinationRegions(Arrays.asList(Objects.requireNonNull(regions, "destinationRegions")));
+    }
+
+    /** The regions to copy to, at least one. Replaces earlier values. */
+    public ReplicatorBuilder destinationRegions(List<String> regions) {
+        Objects.requireNonNull(regions, "destinationRegions");
+        regions.forEach(r -> Objects.requireNonNull(r, "destinationRegions element"));
+        this.destinationRegions = new ArrayList<>(regions);
+        return this;
+    }
+
+    /** Which source backups are copied; default {@link Selection#defaults()}. */
+    public ReplicatorBuilder selection(Selection selection) {
+        this.selection = Objects.requireNonNull(selection, "selection");
+        return this;
+    }
+
+    /** Tags to put on every copy, besides the library's own ({@link CopyTags}). Replaces earlier values. */
+    public ReplicatorBuilder copyTags(Map<String, String> tags) {
+        Objects.requireNonNull(tags, "copyTags");
+        this.copyTags = new LinkedHashMap<>(tags);
+        return this;
+    }
+
+    /**
+     * Whether the source backup's own tags are carried over to its copies (default true). CloudHSM puts
+     * only the tags of the copy request on a copy, so the library carries them over itself; tags whose
+     * keys start with {@code aws:} or {@code cloudhsm-dr:} are never carried over, and user tags win on
+     * conflicts.
+     */
+    public ReplicatorBuilder copySourceTags(boolean copySourceTags) {
+        this.copySourceTags = copySourceTags;
+        return this;
+    }
+
+    /**
+     * Whether backups that are themselves copies into the source region (they have a SourceRegion) are
+     * exported too (default false, so two replicators pointed at each other never ping-pong).
+     */
+    public ReplicatorBuilder includeCopies(boolean includeCopies) {
+        this.includeCopies = includeCopies;
+        return this;
+    }
+
+    /** The clock (default {@link Clock#systemUTC()}). */
+    public ReplicatorBuilder clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    /** The sleeper used for every wait (default {@link Sleeper#SYSTEM}). */
+    public ReplicatorBuilder sleeper(Sleeper sleeper) {
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        return this;
+    }
+
+    /**
+     * How long a run waits for its new copies to turn READY, polling with backoff; zero (the default)
+     * does not wait and reports new copies as CREATE_IN_PROGRESS.
+     */
+    public ReplicatorBuilder waitForReady(Duration deadline) {
+        this.waitForReady = Objects.requireNonNull(deadline, "waitForReady");
+        return this;
+    }
+
+    /** First and longest interval between polls for READY (defaults 15 s and 2 min). */
+    public ReplicatorBuilder pollInterval(Duration first, Duration max) {
+        this.pollInterval = Objects.requireNonNull(first, "pollInterval");
+        this.maxPollInterval = Objects.requireNonNull(max, "maxPollInterval");
+        return this;
+    }
+
+    /** How many destination regions are worked on at once, 1 to 64 (default 4). */
+    public ReplicatorBuilder maxConcurrentDestinations(int max) {
+        this.maxConcurrentDestinations = max;
+        return this;
+    }
+
+    /** Adds a listener. */
+    public ReplicatorBuilder listener(ReplicationListener listener) {
+        this.listeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /**
+     * The store to talk to: an {@code AwsBackupStore} for AWS, or the testkit's in-memory store. A store
+     * handed in here is not closed by the replicator.
+     */
+    public ReplicatorBuilder backupStore(BackupStore store) {
+        this.backupStore = Objects.requireNonNull(store, "backupStore");
+        return this;
+    }
+
+    /**
+     * Checks every setting and returns the configuration.
+     *
+     * @throws NullPointerException     when a required setting is missing
+     * @throws IllegalArgumentException when a setting has a value that is not allowed
+     * @throws IllegalStateException    when settings contradict each other
+     */
+    public ReplicatorConfig buildConfig() {
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("name '" + name
+                    + "' is not allowed: use 1 to 64 characters of A-Z a-z 0-9 _ . : / = + - @");
+        }
+        Objects.requireNonNull(sourceRegion, "sourceRegion is required");
+        String sourcePartition = partition("sourceRegion", sourceRegion);
+        if (destinationRegions.isEmpty()) {
+            throw new IllegalArgumentException("destinationRegions is empty: give at least one region other than "
+                    + "the source region " + sourceRegion);
+        }
+        Set<String> seen = new HashSet<>();
+        for (String d : destinationRegions) {
+            if (!seen.add(d)) {
+                throw new IllegalArgumentException("destinationRegions lists '" + d + "' twice: each region once");
+            }
+            if (d.equals(sourceRegion)) {
+                throw new IllegalArgumentException("destinationRegions contains the source region '" + d
+                        + "': a destination must be another region");
+            }
+            String p = partition("destinationRegions", d);
+            if (!p.equals(sourcePartition)) {
+                throw new IllegalArgumentException("destinationRegions contains '" + d + "' in partition " + p
+                        + ", but the source region " + sourceRegion + " is in partition " + sourcePartition
+                        + ": CloudHSM copies cannot cross partitions");
+            }
+        }
+        Set<String> clusters = new LinkedHashSet<>();
+        for (String c : clusterIds) {
+            if (!CLUSTER_ID.matcher(c).matches()) {
+                throw new IllegalArgumentException("clusterIds contains '" + c
+                        + "', which is not a cluster id: expected cluster- followed by 11 to 16 of [2-7a-zA-Z]");
+            }
+            if (!clusters.add(c)) {
+                throw new IllegalArgumentException("clusterIds lists '" + c + "' twice: each cluster once");
+            }
+        }
+        validateCopyTags();
+        requirePositive("pollInterval", pollInterval);
+        requirePositive("maxPollInterval", maxPollInterval);
+        if (maxPollInterval.compareTo(pollInterval) < 0) {
+            throw new IllegalStateException("maxPollInterval " + maxPollInterval + " is shorter than pollInterval "
+                    + pollInterval + ": it must be at least as long");
+        }
+        if (waitForReady.isNegative()) {
+            throw new IllegalArgumentException("waitForReady must be zero (do not wait) or positive, was "
+                    + waitForReady);
+        }
+        if (maxConcurrentDestinations < 1 || maxConcurrentDestinations > 64) {
+            throw new IllegalArgumentException("maxConcurrentDestinations must be between 1 and 64, was "
+                    + maxConcurrentDestinations);
+        }
+        if (backupStore == null) {
+            throw new NullPointerException("backupStore is required: pass an AwsBackupStore or a test store");
+        }
+        return new ReplicatorConfig(this, backupStore, false);
+    }
+
+    /**
+     * Checks every setting and builds the replicator.
+     *
+     * @see #buildConfig()
+     */
+    public BackupReplicator build() {
+        return new DefaultBackupReplicator(buildConfig());
+    }
+
+    private static String partition(String field, String region) {
+        Optional<String> p = AwsRegions.partitionOf(region);
+        if (p.isEmpty()) {
+            throw new IllegalArgumentException(field + " contains '" + region
+                    + "', which is not a region the AWS SDK knows (expected an id such as us-east-1)");
+        }
+        return p.get();
+    }
+
+    private void validateCopyTags() {
+        if (copyTags.size() + CopyTags.RESERVED_COUNT > CopyTags.MAX_TAGS) {
+            throw new IllegalArgumentException("copyTags has " + copyTags.size() + " tags: at most "
+                    + (CopyTags.MAX_TAGS - CopyTags.RESERVED_COUNT) + " are allowed, since the library sets "
+                    + CopyTags.RESERVED_COUNT + " of the " + CopyTags.MAX_TAGS + " a backup can carry");
+        }
+        for (Map.Entry<String, String> t : copyTags.entrySet()) {
+            String k = Objects.requireNonNull(t.getKey(), "copyTags key");
+            String v = Objects.requireNonNull(t.getValue(), "copyTags value for key " + k);
+            if (k.isEmpty() || k.length() > 128 || !TAG_TEXT.matcher(k).matches()) {
+                throw new IllegalArgumentException("copyTags key '" + k + "' is not allowed: 1 to 128 letters, "
+                        + "digits, spaces or _ . : / = + - @");
+            }
+            if (k.startsWith("aws:") || k.startsWith(CopyTags.PREFIX)) {
+                throw new IllegalArgumentException("copyTags key '" + k + "' uses a reserved prefix (aws: or "
+                        + CopyTags.PREFIX + ")");
+            }
+            if (v.length() > 256 || !TAG_TEXT.matcher(v).matches()) {
+                throw new IllegalArgumentException("copyTags value '" + v + "' for key '" + k + "' is not allowed: "
+                        + "0 to 256 letters, digits, spaces or _ . : / = + - @");
+            }
+        }
+    }
+
+    private static void requirePositive(String field, Duration d) {
+        if (d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(field + " must be positive, was " + d);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.github.cloudhsmdr.spi;
+
+import io.github.cloudhsmdr.BackupServiceException;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The port the engine uses to talk to CloudHSM, in this library's own types. Implementations hide
+ * pagination and map every service failure to a {@link BackupServiceException} with its
+ * {@link io.github.cloudhsmdr.ServiceErrorKind}. Every call names the region it is sent to.
+ *
+ * <p>Implementations must be thread-safe: the engine calls them from several threads at once.
+ */
+public interface BackupStore extends AutoCloseable {
+
+    /**
+     * Lists every backup in {@code region} that matches {@code filter}, all pages read.
+     *
+     * @throws BackupServiceException when the service call fails
+     */
+    List<Backup> describeBackups(String region, BackupFilter filter);
+
+    /**
+     * Starts a copy of {@code backupId} from {@code sourceRegion} to {@code destinationRegion}. When
+     * {@code tags} is non-empty, exactly those tags go on the copy; when empty, the service copies the
+     * source's tags.
+     *
+     * @throws BackupServiceException when the service call fails
+     */
+    CopyResult copyBackupToRegion(String sourceRegion, String backupId, String destinationRegion,
+            Map<String, String> tags);
+
+    /**
+     * Deletes a backup (it goes to PENDING_DELETION and can be restored for 7 days).
+     *
+     * @return the backup as the service reports it after the call
+     * @throws BackupServiceException when the service call fails
+     */
+    Backup deleteBackup(String region, String backupId);
+
+    /**
+     * Restores a PENDING_DELETION backup to READY.
+     *
+     * @return the backup as the service reports it after the call
+     * @throws BackupServiceException when the service call fails
+     */
+    Backup restoreBackup(String region, String backupId);
+
+    /**
+     * Sets or clears a backup's NeverExpires flag.
+     *
+     * @return the backup as the service reports it after the call
+     * @throws BackupServiceException when the service call fails
+     */
+    Backup modifyBackupAttributes(String region, String backupId, boolean neverExpires);
+
+    /**
+     * Reads every tag of a backup or cluster, all pages read.
+     *
+     * @throws BackupServiceException when the service call fails
+     */
+    Map<String, String> listTags(String region, String resourceId);
+
+    /**
+     * Adds or overwrites tags on a backup or cluster.
+     *
+     * @throws BackupServiceException when the service call fails
+     */
+    void tagResource(String region, String resourceId, Map<String, String> tags);
+
+    /**
+     * Removes tags from a backup or cluster.
+     *
+     * @throws BackupServiceException when the service call fails
+     */
+    void untagResource(String region, String resourceId, Set<String> tagKeys);
+
+    /**
+     * Lists the clusters in {@code region}, all pages read; an empty {@code clusterIds} lists all.
+     *
+     * @throws BackupServiceException when the service call fails
+     */
+    List<Cluster> describeClusters(String region, Set<String> clusterIds);
+
+    /**
+     * Creates a cluster from a backup (the restore path).
+     *
+     * @throws BackupServiceException when the service call fails
+     */
+    Cluster createCluster(CreateClusterRequest request);
+
+    /** Releases what this store created; clients handed in by the caller stay open. */
+    @Override
+    default void close() {
+    }
+}
