@@ -9,6 +9,7 @@ import io.github.cloudhsmdr.DestinationOutcome;
 import io.github.cloudhsmdr.DestinationPlan;
 import io.github.cloudhsmdr.Failure;
 import io.github.cloudhsmdr.PlannedCopy;
+import io.github.cloudhsmdr.RecoveryPointReport;
 import io.github.cloudhsmdr.ReplicationPlan;
 import io.github.cloudhsmdr.ReplicationReport;
 import io.github.cloudhsmdr.ReplicatorConfig;
@@ -75,6 +76,15 @@ public final class DefaultBackupReplicator implements BackupReplicator {
         ReplicationPlan plan = planner.plan();
         listeners.fire("onPlanCreated", l -> l.onPlanCreated(plan));
         return plan;
+    }
+
+    @Override
+    public RecoveryPointReport measureRecoveryPoints() {
+        RecoveryPointReport report = new RecoveryPointMeter(config, calls).measure();
+        LOG.info("Recovery points measured replicator={} worst={} points={}", config.name(), report.worst(),
+                report.points().size());
+        listeners.fire("onRecoveryPointsMeasured", l -> l.onRecoveryPointsMeasured(report));
+        return report;
     }
 
     @Override

@@ -9,7 +9,6 @@ import io.github.cloudhsmdr.ReplicatorConfig;
 import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupFilter;
 import io.github.cloudhsmdr.spi.BackupState;
-import io.github.cloudhsmdr.spi.Cluster;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,16 +51,11 @@ final class Planner {
         String source = config.sourceRegion();
         List<Failure> failures = new ArrayList<>();
 
-        List<String> clusterIds = new ArrayList<>(config.clusterIds());
-        if (clusterIds.isEmpty()) {
-            try {
-                clusterIds = calls.call("DescribeClusters", source, null,
-                        () -> config.backupStore().describeClusters(source, Set.of()))
-                        .stream().map(Cluster::clusterId).sorted().collect(Collectors.toList());
-                LOG.debug("Discovered clusters replicator={} region={} clusters={}", config.name(), source, clusterIds);
-            } catch (CallFailedException e) {
-                failures.add(e.failure());
-            }
+        List<String> clusterIds = List.of();
+        try {
+            clusterIds = SourceClusters.resolve(config, calls);
+        } catch (CallFailedException e) {
+            failures.add(e.failure());
         }
 
         List<ClusterSelection> selections = new ArrayList<>();
@@ -189,12 +182,5 @@ final class Planner {
         return copies.stream().filter(b -> b.state() == state)
                 .max(Comparator.comparing(Backup::copyTimestamp, Comparator.nullsFirst(Comparator.naturalOrder()))
                         .thenComparing(Backup::backupId));
-    }
-
-    /** @return the distinct cluster ids of a plan, in order. */
-    static Set<String> clusters(ReplicationPlan plan) {
-        Set<String> ids = new LinkedHashSet<>();
-        plan.destinations().forEach(d -> ids.add(d.clusterId()));
-        return ids;
     }
 }
