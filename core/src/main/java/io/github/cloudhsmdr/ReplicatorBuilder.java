@@ -1,5 +1,6 @@
 package io.github.cloudhsmdr;
 
+import io.github.cloudhsmdr.aws.AwsBackupStore;
 import io.github.cloudhsmdr.aws.AwsRegions;
 import io.github.cloudhsmdr.internal.DefaultBackupReplicator;
 import io.github.cloudhsmdr.spi.BackupStore;
@@ -38,7 +39,8 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code pollInterval} / {@code maxPollInterval}</td><td>15 s / 2 min</td></tr>
  *   <tr><td>{@code maxConcurrentDestinations}</td><td>4</td></tr>
  *   <tr><td>{@code clock} / {@code sleeper}</td><td>system UTC / {@link Sleeper#SYSTEM}</td></tr>
- *   <tr><td>{@code backupStore}</td><td>required</td></tr>
+ *   <tr><td>{@code backupStore}</td><td>{@code AwsBackupStore.create()}: default credentials, one client per
+ *       region, no SDK retries; created by the replicator and closed with it</td></tr>
  * </table>
  */
 public final class ReplicatorBuilder {
@@ -82,7 +84,8 @@ public final class ReplicatorBuilder {
         maxPollInterval = c.maxPollInterval();
         maxConcurrentDestinations = c.maxConcurrentDestinations();
         listeners = new ArrayList<>(c.listeners());
-        backupStore = c.backupStore();
+        // a store the replicator created belongs to that replicator: the new one creates its own
+        backupStore = c.ownsBackupStore() ? null : c.backupStore();
     }
 
     /**
@@ -201,7 +204,8 @@ public final class ReplicatorBuilder {
 
     /**
      * The store to talk to: an {@code AwsBackupStore} for AWS, or the testkit's in-memory store. A store
-     * handed in here is not closed by the replicator.
+     * handed in here is not closed by the replicator. Without one, the replicator creates
+     * {@link AwsBackupStore#create()} and closes it when it is closed.
      */
     public ReplicatorBuilder backupStore(BackupStore store) {
         this.backupStore = Objects.requireNonNull(store, "backupStore");
@@ -268,7 +272,7 @@ public final class ReplicatorBuilder {
                     + maxConcurrentDestinations);
         }
         if (backupStore == null) {
-            throw new NullPointerException("backupStore is required: pass an AwsBackupStore or a test store");
+            return new ReplicatorConfig(this, AwsBackupStore.create(), true);
         }
         return new ReplicatorConfig(this, backupStore, false);
     }
