@@ -1,5 +1,6 @@
 package io.github.cloudhsmdr;
 
+import io.github.cloudhsmdr.aws.AwsBackupStore;
 import io.github.cloudhsmdr.aws.AwsRegions;
 import io.github.cloudhsmdr.internal.DefaultBackupReplicator;
 import io.github.cloudhsmdr.spi.BackupStore;
@@ -39,7 +40,8 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code maxConcurrentDestinations}</td><td>4</td></tr>
  *   <tr><td>{@code recoveryPointObjective}</td><td>warn after 28 h, critical after 32 h</td></tr>
  *   <tr><td>{@code clock} / {@code sleeper}</td><td>system UTC / {@link Sleeper#SYSTEM}</td></tr>
- *   <tr><td>{@code backupStore}</td><td>required</td></tr>
+ *   <tr><td>{@code backupStore}</td><td>{@code AwsBackupStore.create()}: default credentials, one client per
+ *       region, no SDK retries; created by the replicator and closed with it</td></tr>
  * </table>
  */
 public final class ReplicatorBuilder {
@@ -87,7 +89,8 @@ public final class ReplicatorBuilder {
         rpoWarnAfter = c.rpoWarnAfter();
         rpoCriticalAfter = c.rpoCriticalAfter();
         listeners = new ArrayList<>(c.listeners());
-        backupStore = c.backupStore();
+        // a store the replicator created belongs to that replicator: the new one creates its own
+        backupStore = c.ownsBackupStore() ? null : c.backupStore();
     }
 
     /**
@@ -217,7 +220,8 @@ public final class ReplicatorBuilder {
 
     /**
      * The store to talk to: an {@code AwsBackupStore} for AWS, or the testkit's in-memory store. A store
-     * handed in here is not closed by the replicator.
+     * handed in here is not closed by the replicator. Without one, the replicator creates
+     * {@link AwsBackupStore#create()} and closes it when it is closed.
      */
     public ReplicatorBuilder backupStore(BackupStore store) {
         this.backupStore = Objects.requireNonNull(store, "backupStore");
@@ -290,7 +294,7 @@ public final class ReplicatorBuilder {
                     + maxConcurrentDestinations);
         }
         if (backupStore == null) {
-            throw new NullPointerException("backupStore is required: pass an AwsBackupStore or a test store");
+            return new ReplicatorConfig(this, AwsBackupStore.create(), true);
         }
         return new ReplicatorConfig(this, backupStore, false);
     }
