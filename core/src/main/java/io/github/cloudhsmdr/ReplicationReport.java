@@ -71,13 +71,22 @@ public record ReplicationReport(
         return Duration.between(startedAt, finishedAt);
     }
 
-    /** @return a one-line summary, suitable for the run's INFO log line. */
+    /**
+     * @return a one-line summary, suitable for the run's INFO log line; a run that could do nothing at all
+     *         says so and names its first failure
+     */
     public String summary() {
-        return String.format("replicator=%s source=%s status=%s pairs=%d copied=%d alreadyPresent=%d inProgress=%d"
+        String line = String.format("replicator=%s source=%s status=%s pairs=%d copied=%d alreadyPresent=%d inProgress=%d"
                         + " skipped=%d sourceGone=%d failed=%d duration=%s",
                 replicatorName, sourceRegion, status, outcomes.size(), copied(), count(CopyAction.ALREADY_PRESENT),
                 count(CopyAction.IN_PROGRESS), count(CopyAction.SKIPPED), count(CopyAction.SOURCE_GONE),
                 failedCount(), duration());
+        if (status == RunStatus.FAILED) {
+            List<Failure> all = allFailures();
+            line += all.isEmpty() ? "; nothing could be done"
+                    : "; nothing could be done, first failure: " + all.get(0).message();
+        }
+        return line;
     }
 
     /** @return a readable multi-line report. */

@@ -38,6 +38,8 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code waitForReady}</td><td>zero: do not wait</td></tr>
  *   <tr><td>{@code pollInterval} / {@code maxPollInterval}</td><td>15 s / 2 min</td></tr>
  *   <tr><td>{@code maxConcurrentDestinations}</td><td>4</td></tr>
+ *   <tr><td>{@code retryPolicy}</td><td>{@link RetryPolicy#defaults()}</td></tr>
+ *   <tr><td>{@code maxConcurrentCallsPerRegion}</td><td>2</td></tr>
  *   <tr><td>{@code recoveryPointObjective}</td><td>warn after 28 h, critical after 32 h</td></tr>
  *   <tr><td>{@code clock} / {@code sleeper}</td><td>system UTC / {@link Sleeper#SYSTEM}</td></tr>
  *   <tr><td>{@code backupStore}</td><td>{@code AwsBackupStore.create()}: default credentials, one client per
@@ -63,6 +65,9 @@ public final class ReplicatorBuilder {
     Duration pollInterval = Duration.ofSeconds(15);
     Duration maxPollInterval = Duration.ofMinutes(2);
     int maxConcurrentDestinations = 4;
+    RetryPolicy retryPolicy = RetryPolicy.defaults();
+    int maxConcurrentCallsPerRegion = 2;
+    long randomSeed = System.nanoTime();
     Duration rpoWarnAfter = Duration.ofHours(28);
     Duration rpoCriticalAfter = Duration.ofHours(32);
     List<ReplicationListener> listeners = new ArrayList<>();
@@ -86,6 +91,9 @@ public final class ReplicatorBuilder {
         pollInterval = c.pollInterval();
         maxPollInterval = c.maxPollInterval();
         maxConcurrentDestinations = c.maxConcurrentDestinations();
+        retryPolicy = c.retryPolicy();
+        maxConcurrentCallsPerRegion = c.maxConcurrentCallsPerRegion();
+        randomSeed = c.randomSeed();
         rpoWarnAfter = c.rpoWarnAfter();
         rpoCriticalAfter = c.rpoCriticalAfter();
         listeners = new ArrayList<>(c.listeners());
@@ -202,6 +210,31 @@ public final class ReplicatorBuilder {
     }
 
     /**
+     * How failed CloudHSM calls are retried: the one retry budget of a run (default
+     * {@link RetryPolicy#defaults()}). {@link RetryPolicy#none()} makes one attempt per call.
+     */
+    public ReplicatorBuilder retryPolicy(RetryPolicy retryPolicy) {
+        this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+        return this;
+    }
+
+    /**
+     * How many calls the replicator sends to one region at once, 1 to 16 (default 2). Together with the
+     * pacing that slows a region down after it throttles, this keeps a large catch-up run within the
+     * service's rate limits.
+     */
+    public ReplicatorBuilder maxConcurrentCallsPerRegion(int max) {
+        this.maxConcurrentCallsPerRegion = max;
+        return this;
+    }
+
+    /** Seed for the jitter of retry waits, so a run can be replayed (default: a new seed per build). */
+    public ReplicatorBuilder randomSeed(long seed) {
+        this.randomSeed = seed;
+        return this;
+    }
+
+    /**
      * The recovery point objective that {@link BackupReplicator#measureRecoveryPoints()} checks: a region
      * whose newest READY backup of a cluster is older than {@code warnAfter} is WARN, older than
      * {@code criticalAfter} CRITICAL (defaults 28 h and 32 h, for daily backups).
@@ -278,6 +311,10 @@ public final class ReplicatorBuilder {
         if (maxPollInterval.compareTo(pollInterval) < 0) {
             throw new IllegalStateException("maxPollInterval " + maxPollInterval + " is shorter than pollInterval "
                     + pollInterval + ": it must be at least as long");
+        }
+        if (maxConcurrentCallsPerRegion < 1 || maxConcurrentCallsPerRegion > 16) {
+            throw new IllegalArgumentException("maxConcurrentCallsPerRegion must be between 1 and 16, was "
+                    + maxConcurrentCallsPerRegion);
         }
         requirePositive("rpoWarnAfter", rpoWarnAfter);
         requirePositive("rpoCriticalAfter", rpoCriticalAfter);

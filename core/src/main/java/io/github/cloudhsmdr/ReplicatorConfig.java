@@ -27,6 +27,9 @@ public final class ReplicatorConfig {
     private final Duration pollInterval;
     private final Duration maxPollInterval;
     private final int maxConcurrentDestinations;
+    private final RetryPolicy retryPolicy;
+    private final int maxConcurrentCallsPerRegion;
+    private final long randomSeed;
     private final Duration rpoWarnAfter;
     private final Duration rpoCriticalAfter;
     private final List<ReplicationListener> listeners;
@@ -48,6 +51,9 @@ public final class ReplicatorConfig {
         this.pollInterval = b.pollInterval;
         this.maxPollInterval = b.maxPollInterval;
         this.maxConcurrentDestinations = b.maxConcurrentDestinations;
+        this.retryPolicy = b.retryPolicy;
+        this.maxConcurrentCallsPerRegion = b.maxConcurrentCallsPerRegion;
+        this.randomSeed = b.randomSeed;
         this.rpoWarnAfter = b.rpoWarnAfter;
         this.rpoCriticalAfter = b.rpoCriticalAfter;
         this.listeners = List.copyOf(b.listeners);
@@ -125,6 +131,21 @@ public final class ReplicatorConfig {
         return maxConcurrentDestinations;
     }
 
+    /** @return how failed calls are retried. */
+    public RetryPolicy retryPolicy() {
+        return retryPolicy;
+    }
+
+    /** @return how many calls go to one region at once. */
+    public int maxConcurrentCallsPerRegion() {
+        return maxConcurrentCallsPerRegion;
+    }
+
+    /** @return the seed of the retry jitter. */
+    public long randomSeed() {
+        return randomSeed;
+    }
+
     /** @return the age after which a recovery point is WARN. */
     public Duration rpoWarnAfter() {
         return rpoWarnAfter;
@@ -160,6 +181,6 @@ public final class ReplicatorConfig {
         return "ReplicatorConfig[name=" + name + ", sourceRegion=" + sourceRegion + ", clusterIds=" + clusterIds
                 + ", destinationRegions=" + destinationRegions + ", selection=" + selection
                 + ", copySourceTags=" + copySourceTags + ", includeCopies=" + includeCopies
-                + ", waitForReady=" + waitForReady + ", maxConcurrentDestinations=" + maxConcurrentDestinations + "]";
+                + ", waitForReady=" + waitForReady + ", retryPolicy=" + retryPolicy + ", maxConcurrentDestinations=" + maxConcurrentDestinations + "]";
     }
 }

@@ -33,12 +33,10 @@ final class Planner {
             Comparator.nullsLast(Comparator.reverseOrder())).thenComparing(Backup::backupId);
 
     private final ReplicatorConfig config;
-    private final StoreCalls calls;
     private final InFlightCopies inFlight;
 
-    Planner(ReplicatorConfig config, StoreCalls calls, InFlightCopies inFlight) {
+    Planner(ReplicatorConfig config, InFlightCopies inFlight) {
         this.config = config;
-        this.calls = calls;
         this.inFlight = inFlight;
     }
 
@@ -46,7 +44,7 @@ final class Planner {
     private record ClusterSelection(String clusterId, List<Backup> selected, List<PlannedCopy> skipped) {
     }
 
-    ReplicationPlan plan() {
+    ReplicationPlan plan(StoreCalls calls) {
         Instant now = config.clock().instant();
         String source = config.sourceRegion();
         List<Failure> failures = new ArrayList<>();
