@@ -60,6 +60,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class CloudHsmEmulator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CloudHsmEmulator.class);
 
+    static {
+        // The JDK server writes a response's headers and body in two segments; with Nagle's algorithm on, the
+        // body waits for the client's delayed ACK (~40 ms per request). The JDK reads this property once, when
+        // its first HttpServer is created; an explicit setting by the application is kept.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final CloudHsmModel model;
     private final FaultInjector faults;
     private final RequestLog requestLog = new RequestLog();
