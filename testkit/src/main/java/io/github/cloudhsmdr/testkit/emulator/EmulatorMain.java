@@ -102,6 +102,15 @@ public final class EmulatorMain {
                 + "[--regions us-east-1,us-west-2] [--seed-demo-data]");
     }
 
+    /** Builds, seeds (when asked) and starts the emulator the options describe. */
+    static CloudHsmEmulator start(Options o) {
+        CloudHsmEmulator emulator = CloudHsmEmulator.builder().host(o.host()).port(o.port()).seed(o.seed()).build();
+        if (o.seedDemoData()) {
+            DemoData.seed(emulator.model(), o.regions().get(0));
+        }
+        return emulator.start();
+    }
+
     /**
      * Starts the emulator, prints its endpoint and waits until the process is stopped.
      *
@@ -122,11 +131,7 @@ public final class EmulatorMain {
             usage(System.out);
             return;
         }
-        CloudHsmEmulator emulator = CloudHsmEmulator.builder().host(o.host()).port(o.port()).seed(o.seed()).build();
-        if (o.seedDemoData()) {
-            DemoData.seed(emulator.model(), o.regions().get(0));
-        }
-        emulator.start();
+        CloudHsmEmulator emulator = start(o);
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             emulator.stop();
