@@ -63,7 +63,8 @@ public final class CloudHsmModel {
 
     /**
      * A hook that runs before every operation and may throw a {@link CloudHsmModelException} to fail it.
-     * The HTTP emulator's fault injection plugs in here.
+     * A {@link FaultInjector} plugs in here to fail {@link InMemoryBackupStore} calls; the HTTP emulator
+     * applies its own injector before it calls the model.
      */
     @FunctionalInterface
     public interface FaultHook {

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@link Kind#THROTTLING}: a {@code ThrottlingException} (HTTP 400) with a probability;</li>
  *   <li>{@link Kind#INTERNAL_FAILURE}: a {@code CloudHsmInternalFailureException} (HTTP 500) with a
  *       probability;</li>
+ *   <li>{@link Kind#ERROR}: any other error code with a probability, e.g. {@code CloudHsmServiceException};</li>
  *   <li>{@link Kind#LATENCY}: a fixed delay before the request is served;</li>
  *   <li>{@link Kind#REGION_DOWN}: every request to a region fails, with an HTTP 503 {@code ServiceUnavailable}
  *       or with the connection closed without a response ({@link RegionDownMode});</li>
@@ -52,6 +53,8 @@ public final class FaultInjector implements CloudHsmModel.FaultHook {
         THROTTLING,
         /** A CloudHsmInternalFailureException answered instead of the operation. */
         INTERNAL_FAILURE,
+        /** Another chosen error answered instead of the operation ({@link #error}). */
+        ERROR,
         /** A delay added before the operation. */
         LATENCY,
         /** A request to a region that is down. */
@@ -85,6 +88,7 @@ public final class FaultInjector implements CloudHsmModel.FaultHook {
     private Random random;
     private final Map<String, Double> throttling = new HashMap<>();
     private final Map<String, Double> internalFailures = new HashMap<>();
+    private final Map<String, Map.Entry<Double, String>> errors = new HashMap<>();
     private final Map<String, Duration> latencies = new HashMap<>();
     private final Map<String, RegionDownMode> regionsDown = new HashMap<>();
     private final Map<String, Double> copyFailures = new HashMap<>();
@@ -122,6 +126,26 @@ public final class FaultInjector implements CloudHsmModel.FaultHook {
     /** Answers {@code CloudHsmInternalFailureException} (HTTP 500) with {@code probability}; see {@link #throttle}. */
     public synchronized FaultInjector internalFailure(String operation, String region, double probability) {
         putProbability(internalFailures, operation, region, probability);
+        return this;
+    }
+
+    /**
+     * Answers {@code errorCode} (e.g. {@code CloudHsmServiceException}, with the HTTP status AWS uses for it, see
+     * {@link CloudHsmModelException#statusOf}) with {@code probability}; see {@link #throttle}. Checked after
+     * throttling and internal failures; one error rule per operation and region.
+     */
+    public synchronized FaultInjector error(String operation, String region, double probability, String errorCode) {
+        Objects.requireNonNull(errorCode, "errorCode");
+        if (errorCode.isBlank()) {
+            throw new IllegalArgumentException("errorCode must not be blank");
+        }
+        requireProbability(probability);
+        String key = key(operation, region);
+        if (probability == 0.0) {
+            errors.remove(key);
+        } else {
+            errors.put(key, Map.entry(probability, errorCode));
+        }
         return this;
     }
 
@@ -209,6 +233,7 @@ public final class FaultInjector implements CloudHsmModel.FaultHook {
     public synchronized void reset() {
         throttling.clear();
         internalFailures.clear();
+        errors.clear();
         latencies.clear();
         regionsDown.clear();
         copyFailures.clear();
@@ -252,6 +277,12 @@ public final class FaultInjector implements CloudHsmModel.FaultHook {
             recordInjected(Kind.INTERNAL_FAILURE);
             return CloudHsmModelException.of(CloudHsmModelException.INTERNAL_FAILURE,
                     "An internal failure occurred serving " + operation + " in " + region + " (injected fault)");
+        }
+        Map.Entry<Double, String> error = lookup(errors, operation, region);
+        if (error != null && random.nextDouble() < error.getKey()) {
+            recordInjected(Kind.ERROR);
+            return CloudHsmModelException.of(error.getValue(),
+                    error.getValue() + " serving " + operation + " in " + region + " (injected fault)");
         }
         return null;
     }
@@ -339,14 +370,18 @@ public final class FaultInjector implements CloudHsmModel.FaultHook {
 
     private static void putProbability(Map<String, Double> rules, String operation, String region,
             double probability) {
-        if (!(probability >= 0.0 && probability <= 1.0)) {
-            throw new IllegalArgumentException("probability must be between 0 and 1, was " + probability);
-        }
+        requireProbability(probability);
         String key = key(operation, region);
         if (probability == 0.0) {
             rules.remove(key);
         } else {
             rules.put(key, probability);
+        }
+    }
+
+    private static void requireProbability(double probability) {
+        if (!(probability >= 0.0 && probability <= 1.0)) {
+            throw new IllegalArgumentException("probability must be between 0 and 1, was " + probability);
         }
     }
 

@@ -320,6 +320,13 @@ class SdkClientTest {
                         .value("v").build())));
         assertEquals(400, limit.statusCode());
 
+        emulator.faults().error("ModifyBackupAttributes", EAST, 1.0, "CloudHsmServiceException");
+        software.amazon.awssdk.services.cloudhsmv2.model.CloudHsmServiceException service = assertThrows(
+                software.amazon.awssdk.services.cloudhsmv2.model.CloudHsmServiceException.class,
+                () -> east.modifyBackupAttributes(r -> r.backupId(b.backupId()).neverExpires(true)));
+        assertEquals(400, service.statusCode());
+        assertEquals(1, emulator.faults().count(FaultInjector.Kind.ERROR));
+
         emulator.faults().internalFailure("DeleteBackup", EAST, 1.0);
         CloudHsmInternalFailureException internal = assertThrows(CloudHsmInternalFailureException.class,
                 () -> east.deleteBackup(r -> r.backupId(b.backupId())));
