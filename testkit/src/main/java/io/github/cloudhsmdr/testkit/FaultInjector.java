@@ -34,8 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * faults.
  *
  * <p>Used as a {@link CloudHsmModel.FaultHook} ({@code model.faultHook(injector)}), it fails model operations
- * with region-down, throttling and internal-failure faults, which also serves {@link InMemoryBackupStore}.
- * The HTTP emulator applies every kind itself: do not also install its injector on the model.
+ * with region-down, throttling, internal-failure and error faults, which also serves
+ * {@link InMemoryBackupStore}; latency, copy failures and undelivered responses need the HTTP emulator, which
+ * applies every kind itself: do not also install its injector on the model.
  *
  * <p>Query methods ({@code latency}, {@code regionDownMode}, {@code drawCopyFailure},
  * {@code drawTimeoutAfterCopy}) never count; a transport that applies the fault calls
