@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import io.github.cloudhsmdr.Sleeper;
 import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupFilter;
 import io.github.cloudhsmdr.spi.BackupState;
@@ -88,74 +87,80 @@ final class EmulatorHandler implements HttpHandler {
         return emulator.model();
     }
 
+    /**
+     * Serves one exchange. The request is logged before its response is written, so a client that has its
+     * answer finds the request in the log.
+     */
     @Override
     public void handle(HttpExchange exchange) {
         Instant time = model().clock().instant();
         String operation = null;
         String region = null;
-        int status = 0;
+        int status;
         String errorCode = null;
+        byte[] response = null;
+        boolean withhold = false;
         try {
-            try {
-                operation = operationOf(exchange);
-                region = regionOf(exchange.getRequestHeaders());
-                Optional<FaultInjector.RegionDownMode> down = emulator.faults().regionDownMode(region);
-                if (down.isPresent()) {
-                    emulator.faults().recordInjected(FaultInjector.Kind.REGION_DOWN);
-                    if (down.get() == FaultInjector.RegionDownMode.CLOSE_CONNECTION) {
-                        throw new NoResponse(false);
-                    }
-                    throw CloudHsmModelException.of(CloudHsmModelException.SERVICE_UNAVAILABLE,
-                            "Service unavailable in " + region + " (injected fault)");
+            operation = operationOf(exchange);
+            region = regionOf(exchange.getRequestHeaders());
+            Optional<FaultInjector.RegionDownMode> down = emulator.faults().regionDownMode(region);
+            if (down.isPresent()) {
+                emulator.faults().recordInjected(FaultInjector.Kind.REGION_DOWN);
+                if (down.get() == FaultInjector.RegionDownMode.CLOSE_CONNECTION) {
+                    throw new NoResponse(false);
                 }
-                byte[] raw = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
-                if (raw.length > MAX_BODY_BYTES) {
-                    throw Wire.error(Wire.SERIALIZATION, "Request body is larger than " + MAX_BODY_BYTES + " bytes");
-                }
-                ObjectNode body = Wire.parse(raw);
-                Duration latency = emulator.faults().latency(operation, region);
-                if (!latency.isZero()) {
-                    emulator.faults().recordInjected(FaultInjector.Kind.LATENCY);
-                    sleep(emulator.sleeper(), latency);
-                }
-                emulator.faults().beforeOperation(operation, region);
-                ObjectNode response = operations.get(operation).apply(region, body);
-                status = 200;
-                send(exchange, 200, null, Wire.write(response));
-            } catch (CloudHsmModelException e) {
-                status = e.httpStatus();
-                errorCode = e.errorCode();
-                send(exchange, status, errorCode, Wire.errorBody(errorCode, String.valueOf(e.getMessage())));
+                throw CloudHsmModelException.of(CloudHsmModelException.SERVICE_UNAVAILABLE,
+                        "Service unavailable in " + region + " (injected fault)");
             }
+            byte[] raw = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
+            if (raw.length > MAX_BODY_BYTES) {
+                throw Wire.error(Wire.SERIALIZATION, "Request body is larger than " + MAX_BODY_BYTES + " bytes");
+            }
+            ObjectNode body = Wire.parse(raw);
+            Duration latency = emulator.faults().latency(operation, region);
+            if (!latency.isZero()) {
+                emulator.faults().recordInjected(FaultInjector.Kind.LATENCY);
+                emulator.sleeper().sleep(latency);
+            }
+            emulator.faults().beforeOperation(operation, region);
+            response = Wire.write(operations.get(operation).apply(region, body));
+            status = 200;
+        } catch (CloudHsmModelException e) {
+            status = e.httpStatus();
+            errorCode = e.errorCode();
+            response = Wire.errorBody(errorCode, String.valueOf(e.getMessage()));
         } catch (NoResponse e) {
             status = 0;
             errorCode = RequestLog.NO_RESPONSE;
-            if (e.withhold) {
-                withhold(emulator.faults().withholdFor());
-            }
-            exchange.close();
+            withhold = e.withhold;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             status = 0;
             errorCode = RequestLog.NO_RESPONSE;
-            exchange.close();
         } catch (IOException e) {
-            LOG.debug("I/O error serving operation={} region={}: {}", operation, region, e.toString());
+            LOG.debug("I/O error reading operation={} region={}: {}", operation, region, e.toString());
             status = 0;
             errorCode = RequestLog.NO_RESPONSE;
-            exchange.close();
         } catch (RuntimeException e) {
             LOG.warn("Unexpected error serving operation={} region={}", operation, region, e);
             status = 500;
             errorCode = CloudHsmModelException.INTERNAL_FAILURE;
-            try {
-                send(exchange, 500, errorCode, Wire.errorBody(errorCode, "An internal failure occurred"));
-            } catch (IOException | RuntimeException io) {
-                exchange.close();
+            response = Wire.errorBody(errorCode, "An internal failure occurred");
+        }
+        emulator.requestLog().record(new RequestLog.Entry(operation, region, status, errorCode, time));
+        LOG.debug("served operation={} region={} status={} error={}", operation, region, status, errorCode);
+        if (response == null) {
+            if (withhold) {
+                withhold(emulator.faults().withholdFor());
             }
-        } finally {
-            emulator.requestLog().record(new RequestLog.Entry(operation, region, status, errorCode, time));
-            LOG.debug("served operation={} region={} status={} error={}", operation, region, status, errorCode);
+            exchange.close();
+            return;
+        }
+        try {
+            send(exchange, status, status == 200 ? null : errorCode, response);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Could not deliver the response of operation={} region={}: {}", operation, region, e.toString());
+            exchange.close();
         }
     }
 
@@ -169,10 +174,6 @@ final class EmulatorHandler implements HttpHandler {
         } finally {
             emulator.release(latch);
         }
-    }
-
-    private static void sleep(Sleeper sleeper, Duration d) throws InterruptedException {
-        sleeper.sleep(d);
     }
 
     private static void send(HttpExchange exchange, int status, String errorCode, byte[] body) throws IOException {
