@@ -55,7 +55,7 @@ enum CountRule {
         return switch (this) {
             case LAST -> "#" + index;
             // the offset is part of the name, so the hour repeated when daylight saving ends gives two buckets
-            case HOURLY -> t.truncatedTo(ChronoUnit.HOURS).toOffsetDateTime().toString();
+            case HOURLY -> t.toLocalDateTime().truncatedTo(ChronoUnit.HOURS) + t.getOffset().toString();
             case DAILY -> t.toLocalDate().toString();
             case WEEKLY -> String.format("%d-W%02d", t.get(WeekFields.ISO.weekBasedYear()),
                     t.get(WeekFields.ISO.weekOfWeekBasedYear()));

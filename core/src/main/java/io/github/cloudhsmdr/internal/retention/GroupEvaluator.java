@@ -24,9 +24,12 @@ import java.util.Set;
  * <p>Steps:
  * <ol>
  *   <li>Duplicates: the live copies (READY, CREATE_IN_PROGRESS, PENDING_DELETION) of one source backup are
- *       ranked READY first, then oldest CopyTimestamp, then lowest backup id; the first is the primary, the
- *       others are extras. A READY extra that is not NeverExpires is deleted as a duplicate, any other extra is
- *       protected this run. Extras never take part in the rules below.</li>
+ *       ranked READY first, then NeverExpires first, then oldest CopyTimestamp (the first copy made), then lowest
+ *       backup id; the first is the primary, the others are extras. A READY extra that is not NeverExpires is
+ *       deleted as a duplicate, any other extra is protected this run. Extras never take part in the rules
+ *       below. (A NeverExpires copy stays whatever the rules say, so it is the one to keep: were another copy the
+ *       primary and deleted by the rules, the NeverExpires copy would step in on the next run and change its
+ *       outcome, and retention would not be idempotent.)</li>
  *   <li>Participants: READY, not NeverExpires, not an extra; newest first (CreateTimestamp, then backup id).</li>
  *   <li>Keep rules: keepWithin and the count rules, combined with OR, as in restic's {@code forget}.</li>
  *   <li>The newest READY copy of the group (NeverExpires ones included, extras excluded) is kept.</li>
@@ -42,6 +45,7 @@ final class GroupEvaluator {
     /** Orders the live copies of one source backup: the primary first. */
     private static final Comparator<Member> PRIMARY_FIRST = Comparator
             .comparing((Member m) -> m.state() == BackupState.READY ? 0 : 1)
+            .thenComparing(m -> m.neverExpires() ? 0 : 1)
             .thenComparing(m -> m.backup().copyTimestamp(), Comparator.nullsLast(Comparator.naturalOrder()))
             .thenComparing(m -> m.backup().backupId());
 

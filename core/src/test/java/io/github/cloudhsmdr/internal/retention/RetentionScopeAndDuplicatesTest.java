@@ -145,17 +145,29 @@ class RetentionScopeAndDuplicatesTest {
         Backup pending = copy("c-pending", created).sourceBackup("src-x").state(BackupState.PENDING_DELETION)
                 .copyTimestamp(created.plusSeconds(2)).build();
         Backup sameTime = copy("d-ready", created).sourceBackup("src-x").copyTimestamp(created.plusSeconds(5)).build();
-        Backup neverExpires = copy("e-never", created).sourceBackup("src-x").neverExpires(true)
-                .copyTimestamp(created.plusSeconds(9)).build();
-        RetentionEvaluation e = evaluate(KEEP_LAST_1, List.of(sameTime, pending, inProgress, ready, neverExpires), NOW);
+        RetentionEvaluation e = evaluate(KEEP_LAST_1, List.of(sameTime, pending, inProgress, ready), NOW);
         assertEquals(List.of("b-ready"), ids(e.kept()));
         assertProtected(e, "a-in-progress", "CREATE_IN_PROGRESS");
         assertProtected(e, "a-in-progress", "duplicate of b-ready");
         assertProtected(e, "c-pending", "duplicate of b-ready");
-        assertProtected(e, "e-never", "NeverExpires");
-        assertProtected(e, "e-never", "duplicate of b-ready");
         assertEquals(RetentionVerdict.DELETE_DUPLICATE, decision(e, "d-ready").verdict());
         assertEquals(List.of("d-ready"), ids(e.toDelete()));
+    }
+
+    @Test
+    void aNeverExpiresCopyIsTheOneKeptAmongDuplicates() {
+        Instant created = Instant.parse("2026-11-29T03:00:00Z");
+        Backup ready = copy("a-ready", created).sourceBackup("src-x").copyTimestamp(created.plusSeconds(5)).build();
+        Backup neverExpires = copy("b-never", created).sourceBackup("src-x").neverExpires(true)
+                .copyTimestamp(created.plusSeconds(9)).build();
+        Backup older = copy("older", created.minusSeconds(86400)).build();
+        RetentionEvaluation e = evaluate(KEEP_LAST_1, List.of(ready, neverExpires, older), NOW);
+        assertProtected(e, "b-never", "NeverExpires");
+        assertEquals(List.of("duplicate of b-never"), decision(e, "a-ready").reasons());
+        assertEquals(RetentionVerdict.DELETE_DUPLICATE, decision(e, "a-ready").verdict());
+        assertEquals(List.of("older"), ids(e.kept()));
+        // the next run, without the duplicate, decides the same
+        assertEquals(List.of(), evaluate(KEEP_LAST_1, List.of(neverExpires, older), NOW).toDelete());
     }
 
     @Test
