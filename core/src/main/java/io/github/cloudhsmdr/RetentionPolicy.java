@@ -46,6 +46,10 @@ import java.util.Objects;
  * a copy marked NeverExpires or one in any other state, never the newest READY copy of a group, and never a
  * copy whose deletion would leave fewer than {@link #minReadyCopies()} READY copies in the group.
  *
+ * <p><b>Duplicates.</b> When a group holds several copies of the same source backup, one is kept (a READY one,
+ * NeverExpires first, then the first copy made) and the other READY ones are deleted as duplicates; duplicates
+ * never take a slot in the rules.
+ *
  * <p>A policy without any rule is refused by {@link Builder#build()}: it is never read as "delete everything".
  *
  * <p>Immutable and thread-safe; the builder is not thread-safe.
@@ -67,7 +71,8 @@ public final class RetentionPolicy {
         NEWEST_COPY,
         /**
          * Count back from the time of the run (borg). Copies age out of the window even when no newer copy
-         * arrives; the count rules, the newest-READY rule and {@link #minReadyCopies()} still apply.
+         * arrives; the count rules, the newest-READY rule and {@link RetentionPolicy#minReadyCopies()} still apply.
+         * A copy kept only by this window when it is made may have aged out by the time it is READY.
          */
         NOW
     }
@@ -340,8 +345,9 @@ public final class RetentionPolicy {
 
         /**
          * The least number of READY copies retention leaves in each (source cluster, destination region) group;
-         * when the rules would leave fewer, the newest of the copies they would delete are kept. Default 1 (the
-         * newest READY copy is always kept in any case).
+         * when the rules would leave fewer, the newest of the copies they would delete are kept. READY NeverExpires
+         * copies count, copies in progress and duplicates do not. Default 1 (the newest READY copy is always kept
+         * in any case).
          *
          * @param n at least 1
          * @return this builder

@@ -92,7 +92,8 @@ public final class RetentionEvaluation {
      * this evaluation deletes): copying it again would make a duplicate or undo retention.
      *
      * <p>To decide several source backups of one cluster, use {@link #wouldKeep(String, Map)}: copies made in the
-     * same run compete for the same slots.
+     * same run compete for the same slots. The answer holds until newer copies arrive, except that with
+     * {@link RetentionPolicy.KeepWithinAnchor#NOW} a copy kept only by {@code keepWithin} may age out first.
      *
      * @param sourceCluster   the source backup's cluster
      * @param sourceBackupId  the source backup's id
