@@ -1,0 +1,187 @@
+package io.github.cloudhsmdr.examples.support;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Raw settings of an example program by logical key ({@code source-region}, {@code look-back}, …), read from
+ * command-line options or environment variables, with typed readers whose errors name the setting the way
+ * the user wrote it ({@code --source-region} or {@code SOURCE_REGION}). Blank values count as absent.
+ * Immutable and thread-safe.
+ */
+public final class Settings {
+    private final Map<String, String> values;
+    private final Function<String, String> nameOf;
+
+    private Settings(Map<String, String> values, Function<String, String> nameOf) {
+        this.values = Map.copyOf(values);
+        this.nameOf = nameOf;
+    }
+
+    /**
+     * @param values values by logical key
+     * @param nameOf how the user names the setting of a logical key, e.g. {@code k -> "--" + k}
+     * @return the settings
+     */
+    public static Settings of(Map<String, String> values, Function<String, String> nameOf) {
+        Objects.requireNonNull(values, "values");
+        Objects.requireNonNull(nameOf, "nameOf");
+        Map<String, String> copy = new LinkedHashMap<>();
+        values.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "values key"),
+                Objects.requireNonNull(v, "values value for " + k)));
+        return new Settings(copy, nameOf);
+    }
+
+    /** @return settings named like command-line options: key {@code look-back} is {@code --look-back}. */
+    public static Settings ofOptions(Map<String, String> values) {
+        return of(values, k -> "--" + k);
+    }
+
+    /** @return the setting's name as the user writes it. */
+    public String nameOf(String key) {
+        return nameOf.apply(key);
+    }
+
+    /** @return an exception naming the setting of {@code key}. */
+    public ConfigurationException invalid(String key, String problem) {
+        return new ConfigurationException(nameOf(key), problem);
+    }
+
+    /** @return the trimmed value, or empty when absent or blank. */
+    public Optional<String> optional(String key) {
+        String v = values.get(key);
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+    }
+
+    /** @return true when the setting has a value. */
+    public boolean has(String key) {
+        return optional(key).isPresent();
+    }
+
+    /**
+     * @param example a valid value, shown in the error
+     * @return the trimmed value
+     * @throws ConfigurationException when it is absent or blank
+     */
+    public String required(String key, String example) {
+        return optional(key).orElseThrow(() -> invalid(key, "is required, e.g. " + example));
+    }
+
+    /**
+     * @return the comma-separated values, trimmed; empty when absent
+     * @throws ConfigurationException when an element is empty (e.g. {@code a,,b}) or listed twice
+     */
+    public List<String> list(String key) {
+        Optional<String> v = optional(key);
+        if (v.isEmpty()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String part : v.get().split(",", -1)) {
+            String p = part.trim();
+            if (p.isEmpty()) {
+                throw invalid(key, "'" + v.get() + "' has an empty element: separate values with single commas");
+            }
+            if (out.contains(p)) {
+                throw invalid(key, "'" + v.get() + "' lists '" + p + "' twice: give each value once");
+            }
+            out.add(p);
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * @return the duration, or empty when absent
+     * @throws ConfigurationException when the value is not a duration ({@link Durations#parse})
+     */
+    public Optional<Duration> duration(String key) {
+        Optional<String> v = optional(key);
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Durations.parse(v.get()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(nameOf(key), e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @return the duration, or empty when absent
+     * @throws ConfigurationException when the value is not a duration or is zero
+     */
+    public Optional<Duration> positiveDuration(String key) {
+        Optional<Duration> d = duration(key);
+        if (d.isPresent() && d.get().isZero()) {
+            throw invalid(key, "'" + optional(key).orElseThrow() + "' is zero: give a positive duration such as 30m");
+        }
+        return d;
+    }
+
+    /**
+     * @return the boolean, or {@code defaultValue} when absent
+     * @throws ConfigurationException when the value is neither {@code true} nor {@code false}
+     */
+    public boolean bool(String key, boolean defaultValue) {
+        Optional<String> v = optional(key);
+        if (v.isEmpty()) {
+            return defaultValue;
+        }
+        if (v.get().equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (v.get().equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw invalid(key, "'" + v.get() + "' is not a boolean: use true or false");
+    }
+
+    /**
+     * @return the http(s) URL, or empty when absent
+     * @throws ConfigurationException when the value is not an absolute http or https URL with a host
+     */
+    public Optional<URI> url(String key) {
+        Optional<String> v = optional(key);
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        String problem = "'" + v.get() + "' is not an http(s) URL such as http://127.0.0.1:4566";
+        try {
+            URI uri = new URI(v.get());
+            if (uri.getScheme() == null || !(uri.getScheme().equalsIgnoreCase("http")
+                    || uri.getScheme().equalsIgnoreCase("https")) || uri.getHost() == null) {
+                throw invalid(key, problem);
+            }
+            return Optional.of(uri);
+        } catch (URISyntaxException e) {
+            throw new ConfigurationException(nameOf(key), problem, e);
+        }
+    }
+
+    /**
+     * @return {@code key=value} pairs separated by commas, in order; empty when absent
+     * @throws ConfigurationException when a pair has no {@code =} or an empty key, or a key comes twice
+     */
+    public Map<String, String> pairs(String key) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String pair : list(key)) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw invalid(key, "'" + pair + "' is not key=value: write e.g. team=payments,env=prod");
+            }
+            String k = pair.substring(0, eq).trim();
+            if (out.put(k, pair.substring(eq + 1).trim()) != null) {
+                throw invalid(key, "key '" + k + "' is given twice");
+            }
+        }
+        return out;
+    }
+}
