@@ -260,6 +260,10 @@ public final class CloudHsmDrCli {
             }
         }
         sb.append(String.format("  %-28s %s%n", "--help", "show this help"));
+        if (CommandLine.OPTIONS.stream().anyMatch(o -> o.key().startsWith("keep-") && o.commands().contains(command))) {
+            sb.append("\nWithout a --keep-* option every copy is kept. Retention only deletes READY copies that carry\n"
+                    + "this replicator's ownership tag, never the newest one.\n");
+        }
         return sb.toString();
     }
 }

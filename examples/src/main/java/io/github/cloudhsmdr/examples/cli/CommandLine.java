@@ -42,6 +42,7 @@ record CommandLine(Command command, Map<String, String> options, boolean help) {
 
     private static final Set<Command> REPLICATOR = EnumSet.of(Command.PLAN, Command.REPLICATE, Command.RPO);
     private static final Set<Command> ALL = EnumSet.allOf(Command.class);
+    private static final Set<Command> RETENTION = EnumSet.of(Command.PLAN, Command.REPLICATE);
 
     /** One option: its key, its value's name ({@code null} for a flag), the commands it belongs to, its help. */
     record Option(String key, String valueName, Set<Command> commands, String help) {
@@ -61,6 +62,13 @@ record CommandLine(Command command, Map<String, String> options, boolean help) {
             new Option("name", "NAME", REPLICATOR, "replicator name, the value of the ownership tag on copies (default: default)"),
             new Option("look-back", "DURATION", REPLICATOR, "copy READY backups created within this window (default: 14d)"),
             new Option("latest", null, REPLICATOR, "copy only the newest READY backup per cluster"),
+            new Option("keep-last", "N", RETENTION, "retention: keep the N newest copies per cluster and region"),
+            new Option("keep-daily", "N", RETENTION, "retention: keep the newest copy of each of the last N days"),
+            new Option("keep-weekly", "N", RETENTION, "retention: keep the newest copy of each of the last N weeks"),
+            new Option("keep-monthly", "N", RETENTION, "retention: keep the newest copy of each of the last N months"),
+            new Option("keep-yearly", "N", RETENTION, "retention: keep the newest copy of each of the last N years"),
+            new Option("keep-within", "DURATION", RETENTION,
+                    "retention: keep every copy made within this window before the newest copy"),
             new Option("copy-tags", "K=V,K=V", EnumSet.of(Command.REPLICATE), "extra tags for every copy"),
             new Option("wait-for-ready", "DURATION", EnumSet.of(Command.REPLICATE),
                     "wait up to this long for new copies to turn READY (default: 0, do not wait)"),

@@ -47,6 +47,9 @@ import java.util.stream.Collectors;
  *   <tr><td>{@code COPY_TAGS}</td><td>extra tags for every copy, {@code k=v,k2=v2}</td><td>none</td></tr>
  *   <tr><td>{@code RPO_WARN_AFTER} / {@code RPO_CRITICAL_AFTER}</td><td>recovery point objective</td>
  *       <td>{@code 28h} / {@code 32h}</td></tr>
+ *   <tr><td>{@code KEEP_LAST}, {@code KEEP_DAILY}, {@code KEEP_WEEKLY}, {@code KEEP_MONTHLY},
+ *       {@code KEEP_YEARLY}, {@code KEEP_WITHIN}</td><td>retention of the copies this replicator made (counts, or
+ *       {@code unlimited}; a window such as {@code 30d})</td><td>none: every copy is kept</td></tr>
  *   <tr><td>{@code FAIL_ON_PARTIAL}</td><td>{@code true} to fail the invocation on a PARTIAL run too</td>
  *       <td>{@code false}</td></tr>
  *   <tr><td>{@code CLOUDHSM_ENDPOINT}</td><td>endpoint override (a VPC endpoint, or an emulator)</td>
@@ -102,6 +105,18 @@ public final class ReplicationHandler implements RequestHandler<Map<String, Obje
     public static final String RPO_WARN_AFTER = "RPO_WARN_AFTER";
     /** Recovery point age that is CRITICAL (default {@code 32h}). */
     public static final String RPO_CRITICAL_AFTER = "RPO_CRITICAL_AFTER";
+    /** Retention: keep the N newest copies per cluster and region. */
+    public static final String KEEP_LAST = "KEEP_LAST";
+    /** Retention: keep the newest copy of each of the last N days. */
+    public static final String KEEP_DAILY = "KEEP_DAILY";
+    /** Retention: keep the newest copy of each of the last N weeks. */
+    public static final String KEEP_WEEKLY = "KEEP_WEEKLY";
+    /** Retention: keep the newest copy of each of the last N months. */
+    public static final String KEEP_MONTHLY = "KEEP_MONTHLY";
+    /** Retention: keep the newest copy of each of the last N years. */
+    public static final String KEEP_YEARLY = "KEEP_YEARLY";
+    /** Retention: keep every copy made within this window of the newest. */
+    public static final String KEEP_WITHIN = "KEEP_WITHIN";
     /** {@code true} to fail the invocation on PARTIAL runs too (default {@code false}). */
     public static final String FAIL_ON_PARTIAL = "FAIL_ON_PARTIAL";
     /** Endpoint override for every region (default: the SDK's endpoints). */
@@ -125,6 +140,12 @@ public final class ReplicationHandler implements RequestHandler<Map<String, Obje
             Map.entry(ReplicatorSettings.COPY_TAGS, COPY_TAGS),
             Map.entry(ReplicatorSettings.RPO_WARN, RPO_WARN_AFTER),
             Map.entry(ReplicatorSettings.RPO_CRITICAL, RPO_CRITICAL_AFTER),
+            Map.entry(ReplicatorSettings.KEEP_LAST, KEEP_LAST),
+            Map.entry(ReplicatorSettings.KEEP_DAILY, KEEP_DAILY),
+            Map.entry(ReplicatorSettings.KEEP_WEEKLY, KEEP_WEEKLY),
+            Map.entry(ReplicatorSettings.KEEP_MONTHLY, KEEP_MONTHLY),
+            Map.entry(ReplicatorSettings.KEEP_YEARLY, KEEP_YEARLY),
+            Map.entry(ReplicatorSettings.KEEP_WITHIN, KEEP_WITHIN),
             Map.entry(FAIL_ON_PARTIAL_KEY, FAIL_ON_PARTIAL),
             Map.entry(Stores.ENDPOINT, CLOUDHSM_ENDPOINT));
 

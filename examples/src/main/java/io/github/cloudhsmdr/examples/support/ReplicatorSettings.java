@@ -3,6 +3,7 @@ package io.github.cloudhsmdr.examples.support;
 import io.github.cloudhsmdr.BackupReplicator;
 import io.github.cloudhsmdr.ReplicationListener;
 import io.github.cloudhsmdr.ReplicatorBuilder;
+import io.github.cloudhsmdr.RetentionPolicy;
 import io.github.cloudhsmdr.Selection;
 import io.github.cloudhsmdr.Sleeper;
 import io.github.cloudhsmdr.spi.BackupStore;
@@ -26,6 +27,7 @@ import java.util.Objects;
  * @param copyTags           extra tags for every copy
  * @param rpoWarnAfter       recovery point age that is WARN, or {@code null} for the library's default
  * @param rpoCriticalAfter   recovery point age that is CRITICAL, or {@code null} for the library's default
+ * @param retention          retention of the copies, or {@code null} to keep every copy
  */
 public record ReplicatorSettings(
         String name,
@@ -36,7 +38,8 @@ public record ReplicatorSettings(
         Duration waitForReady,
         Map<String, String> copyTags,
         Duration rpoWarnAfter,
-        Duration rpoCriticalAfter) {
+        Duration rpoCriticalAfter,
+        RetentionPolicy retention) {
 
     /** Key of the replicator's name. */
     public static final String NAME = "name";
@@ -56,6 +59,22 @@ public record ReplicatorSettings(
     public static final String RPO_WARN = "rpo-warn";
     /** Key of the RPO critical age. */
     public static final String RPO_CRITICAL = "rpo-critical";
+
+    /** Key of retention's {@code keepLast} count. */
+    public static final String KEEP_LAST = "keep-last";
+    /** Key of retention's {@code keepDaily} count. */
+    public static final String KEEP_DAILY = "keep-daily";
+    /** Key of retention's {@code keepWeekly} count. */
+    public static final String KEEP_WEEKLY = "keep-weekly";
+    /** Key of retention's {@code keepMonthly} count. */
+    public static final String KEEP_MONTHLY = "keep-monthly";
+    /** Key of retention's {@code keepYearly} count. */
+    public static final String KEEP_YEARLY = "keep-yearly";
+    /** Key of retention's {@code keepWithin} window. */
+    public static final String KEEP_WITHIN = "keep-within";
+    /** Every retention key; retention is on when any of them is given. */
+    public static final List<String> RETENTION_KEYS =
+            List.of(KEEP_LAST, KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY, KEEP_YEARLY, KEEP_WITHIN);
 
     /** Value of {@link #LOOK_BACK} that selects only the newest backup per cluster. */
     public static final String LATEST = "latest";
@@ -111,7 +130,31 @@ public record ReplicatorSettings(
                 s.duration(WAIT_FOR_READY).orElse(Duration.ZERO),
                 s.pairs(COPY_TAGS),
                 s.positiveDuration(RPO_WARN).orElse(null),
-                s.positiveDuration(RPO_CRITICAL).orElse(null));
+                s.positiveDuration(RPO_CRITICAL).orElse(null),
+                retention(s));
+    }
+
+    /** @return the retention policy the keep settings describe, or {@code null} when none is given. */
+    private static RetentionPolicy retention(Settings s) {
+        List<String> given = RETENTION_KEYS.stream().filter(s::has).toList();
+        if (given.isEmpty()) {
+            return null;
+        }
+        RetentionPolicy.Builder b = RetentionPolicy.builder();
+        s.count(KEEP_LAST).ifPresent(b::keepLast);
+        s.count(KEEP_DAILY).ifPresent(b::keepDaily);
+        s.count(KEEP_WEEKLY).ifPresent(b::keepWeekly);
+        s.count(KEEP_MONTHLY).ifPresent(b::keepMonthly);
+        s.count(KEEP_YEARLY).ifPresent(b::keepYearly);
+        s.duration(KEEP_WITHIN).ifPresent(b::keepWithin);
+        try {
+            return b.build();
+        } catch (IllegalStateException e) {
+            throw new ConfigurationException(s.nameOf(given.get(0)), "every keep setting given is 0, so nothing "
+                    + "would be kept: give at least one positive count or window", e);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(s.nameOf(given.get(0)), e.getMessage(), e);
+        }
     }
 
     /** @return a builder holding these settings (no store, clock, sleeper or listener yet). */
@@ -124,6 +167,9 @@ public record ReplicatorSettings(
                 .selection(selection)
                 .waitForReady(waitForReady)
                 .copyTags(copyTags);
+        if (retention != null) {
+            b.retentionPolicy(retention);
+        }
         if (rpoWarnAfter != null || rpoCriticalAfter != null) {
             Duration warn = rpoWarnAfter != null ? rpoWarnAfter : Duration.ofHours(28);
             Duration critical = rpoCriticalAfter != null ? rpoCriticalAfter

@@ -2,6 +2,7 @@ package io.github.cloudhsmdr.examples.support;
 
 import io.github.cloudhsmdr.CopyAction;
 import io.github.cloudhsmdr.CopyOutcome;
+import io.github.cloudhsmdr.Deletion;
 import io.github.cloudhsmdr.DestinationOutcome;
 import io.github.cloudhsmdr.DestinationPlan;
 import io.github.cloudhsmdr.Failure;
@@ -10,6 +11,7 @@ import io.github.cloudhsmdr.RecoveryPoint;
 import io.github.cloudhsmdr.RecoveryPointReport;
 import io.github.cloudhsmdr.ReplicationPlan;
 import io.github.cloudhsmdr.ReplicationReport;
+import io.github.cloudhsmdr.RetentionDecision;
 import io.github.cloudhsmdr.RestoreResult;
 
 import java.time.Duration;
@@ -48,6 +50,7 @@ public final class ReportMaps {
         counts.put("inProgress", report.count(CopyAction.IN_PROGRESS));
         counts.put("skipped", report.count(CopyAction.SKIPPED));
         counts.put("sourceGone", report.count(CopyAction.SOURCE_GONE));
+        counts.put("deleted", report.deleted());
         counts.put("failed", report.failedCount());
         m.put("counts", counts);
         List<Object> pairs = new ArrayList<>();
@@ -57,7 +60,9 @@ public final class ReportMaps {
             p.put("destinationRegion", o.destinationRegion());
             p.put("status", o.status().name());
             p.put("copied", o.count(CopyAction.COPIED));
-            p.put("failed", o.count(CopyAction.FAILED) + (o.failure() != null ? 1 : 0));
+            p.put("failed", o.count(CopyAction.FAILED) + (o.failure() != null ? 1 : 0)
+                    + o.deletions().stream().filter(d -> !d.succeeded()).count());
+            p.put("deleted", o.deletions().stream().filter(Deletion::succeeded).count());
             if (withItems) {
                 List<Object> items = new ArrayList<>();
                 for (CopyOutcome c : o.copies()) {
@@ -72,7 +77,21 @@ public final class ReportMaps {
                     items.add(i);
                 }
                 p.put("items", items);
+                List<Object> deletions = new ArrayList<>();
+                for (Deletion d : o.deletions()) {
+                    Map<String, Object> i = new LinkedHashMap<>();
+                    i.put("backupId", d.backupId());
+                    putIfPresent(i, "sourceBackupId", d.sourceBackupId());
+                    i.put("verdict", d.verdict().name());
+                    i.put("deleted", d.succeeded());
+                    putIfPresent(i, "deleteTimestamp", text(d.deleteTimestamp()));
+                    i.put("reasons", d.reasons());
+                    putIfPresent(i, "failure", d.failure() == null ? null : failure(d.failure()));
+                    deletions.add(i);
+                }
+                p.put("deletions", deletions);
             }
+            putIfPresent(p, "retentionNote", o.retentionNote().isEmpty() ? null : o.retentionNote());
             putIfPresent(p, "failure", o.failure() == null ? null : failure(o.failure()));
             pairs.add(p);
         }
@@ -88,6 +107,7 @@ public final class ReportMaps {
         m.put("sourceRegion", plan.sourceRegion());
         m.put("createdAt", text(plan.createdAt()));
         m.put("copies", plan.copyCount());
+        m.put("deletions", plan.deletionCount());
         List<Object> pairs = new ArrayList<>();
         List<Failure> all = new ArrayList<>(plan.failures());
         for (DestinationPlan d : plan.destinations()) {
@@ -105,6 +125,18 @@ public final class ReportMaps {
                 items.add(i);
             }
             p.put("items", items);
+            List<Object> retention = new ArrayList<>();
+            for (RetentionDecision r : d.retention()) {
+                Map<String, Object> i = new LinkedHashMap<>();
+                i.put("backupId", r.backupId());
+                putIfPresent(i, "sourceBackupId", r.sourceBackupId());
+                putIfPresent(i, "createTimestamp", text(r.createTimestamp()));
+                i.put("state", r.state().name());
+                i.put("verdict", r.verdict().name());
+                i.put("reasons", r.reasons());
+                retention.add(i);
+            }
+            p.put("retention", retention);
             if (d.failed()) {
                 p.put("failure", failure(d.failure()));
                 all.add(d.failure());

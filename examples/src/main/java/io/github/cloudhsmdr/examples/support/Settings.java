@@ -127,6 +127,29 @@ public final class Settings {
     }
 
     /**
+     * @return a count: a whole number of at least 0, or {@code -1} for {@code unlimited}; empty when absent
+     * @throws ConfigurationException when the value is neither
+     */
+    public Optional<Integer> count(String key) {
+        Optional<String> v = optional(key);
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        if (v.get().equalsIgnoreCase("unlimited")) {
+            return Optional.of(-1);
+        }
+        try {
+            int n = Integer.parseInt(v.get());
+            if (n >= 0) {
+                return Optional.of(n);
+            }
+        } catch (NumberFormatException e) {
+            throw invalid(key, "'" + v.get() + "' is not a count: use a whole number of at least 0, or unlimited");
+        }
+        throw invalid(key, "'" + v.get() + "' is not a count: use a whole number of at least 0, or unlimited");
+    }
+
+    /**
      * @return the boolean, or {@code defaultValue} when absent
      * @throws ConfigurationException when the value is neither {@code true} nor {@code false}
      */

@@ -202,7 +202,38 @@ class CloudHsmDrCliTest {
         assertTrue(demo.copiesIn("eu-west-1").stream().allMatch(b -> b.state() == BackupState.READY));
     }
 
+    @Test
+    void retentionDeletesTheOlderCopiesThisReplicatorMade() {
+        run(replicator("replicate", "--wait-for-ready", "30m"));
+
+        int planned = run(replicator("plan", "--keep-last", "3"));
+        assertEquals(CloudHsmDrCli.EXIT_OK, planned, err);
+        assertTrue(out.contains("0 copies to start, 16 copies retention would delete"), out);
+        assertEquals(0, demo.copiesIn("us-west-2").stream().filter(b -> b.state() == BackupState.PENDING_DELETION)
+                .count());
+
+        int code = run(replicator("replicate", "--keep-last", "3"));
+
+        assertEquals(CloudHsmDrCli.EXIT_OK, code, out + err);
+        assertTrue(out.contains("deleted=16"), out);
+        assertEquals(8, demo.copiesIn("us-west-2").stream().filter(b -> b.state() == BackupState.PENDING_DELETION)
+                .count());
+        assertEquals(6, demo.readyCopiesIn("us-west-2"));
+    }
+
     // ------------------------------------------------------------------------------------------ usage
+
+    @Test
+    void badRetentionCountNamesTheOption() {
+        assertUsageError("--keep-daily: 'seven' is not a count", run(replicator("plan", "--keep-daily", "seven")));
+        assertUsageError("--keep-daily: '-1' is not a count", run(replicator("plan", "--keep-daily", "-1")));
+    }
+
+    @Test
+    void retentionThatKeepsNothingIsRejected() {
+        assertUsageError("--keep-last: every keep setting given is 0",
+                run(replicator("replicate", "--keep-last", "0", "--keep-within", "0")));
+    }
 
     @Test
     void helpListsTheCommandsAndExitsZero() {

@@ -199,6 +199,22 @@ class ReplicationHandlerTest {
         assertEquals(4L, counts(result).get("copied"));
     }
 
+    @Test
+    void retentionFromTheEnvironmentDeletesOlderCopies() {
+        handler(environment()).handleRequest(Map.of(), null);
+
+        Map<String, Object> result = handler(environment("KEEP_DAILY", "2")).handleRequest(Map.of(), null);
+
+        assertEquals("SUCCESS", result.get("status"));
+        assertEquals(20L, counts(result).get("deleted"));
+        assertEquals(4, demo.readyCopiesIn("eu-west-1"));
+    }
+
+    @Test
+    void badRetentionCountNamesTheVariable() {
+        assertConfigurationError("KEEP_WEEKLY: 'many' is not a count", environment("KEEP_WEEKLY", "many"));
+    }
+
     private void assertConfigurationError(String expected, Map<String, String> env) {
         ReplicationHandler handler = handler(env);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
