@@ -38,6 +38,7 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code waitForReady}</td><td>zero: do not wait</td></tr>
  *   <tr><td>{@code pollInterval} / {@code maxPollInterval}</td><td>15 s / 2 min</td></tr>
  *   <tr><td>{@code maxConcurrentDestinations}</td><td>4</td></tr>
+ *   <tr><td>{@code retentionPolicy}</td><td>none: copies are kept</td></tr>
  *   <tr><td>{@code retryPolicy}</td><td>{@link RetryPolicy#defaults()}</td></tr>
  *   <tr><td>{@code maxConcurrentCallsPerRegion}</td><td>2</td></tr>
  *   <tr><td>{@code recoveryPointObjective}</td><td>warn after 28 h, critical after 32 h</td></tr>
@@ -65,6 +66,7 @@ public final class ReplicatorBuilder {
     Duration pollInterval = Duration.ofSeconds(15);
     Duration maxPollInterval = Duration.ofMinutes(2);
     int maxConcurrentDestinations = 4;
+    RetentionPolicy retentionPolicy;
     RetryPolicy retryPolicy = RetryPolicy.defaults();
     int maxConcurrentCallsPerRegion = 2;
     long randomSeed = System.nanoTime();
@@ -91,6 +93,7 @@ public final class ReplicatorBuilder {
         pollInterval = c.pollInterval();
         maxPollInterval = c.maxPollInterval();
         maxConcurrentDestinations = c.maxConcurrentDestinations();
+        retentionPolicy = c.retentionPolicy().orElse(null);
         retryPolicy = c.retryPolicy();
         maxConcurrentCallsPerRegion = c.maxConcurrentCallsPerRegion();
         randomSeed = c.randomSeed();
@@ -206,6 +209,22 @@ public final class ReplicatorBuilder {
     /** How many destination regions are worked on at once, 1 to 64 (default 4). */
     public ReplicatorBuilder maxConcurrentDestinations(int max) {
         this.maxConcurrentDestinations = max;
+        return this;
+    }
+
+    /**
+     * Retention for the copies this replicator made in each destination region (default: none — copies are
+     * kept until someone deletes them, since AWS applies no retention to copies). Only copies with this
+     * replicator's ownership tag are ever deleted; see {@link RetentionPolicy}.
+     */
+    public ReplicatorBuilder retentionPolicy(RetentionPolicy retentionPolicy) {
+        this.retentionPolicy = Objects.requireNonNull(retentionPolicy, "retentionPolicy");
+        return this;
+    }
+
+    /** Removes the retention policy: copies are kept until someone deletes them. */
+    public ReplicatorBuilder noRetention() {
+        this.retentionPolicy = null;
         return this;
     }
 

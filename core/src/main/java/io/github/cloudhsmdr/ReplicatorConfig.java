@@ -27,6 +27,7 @@ public final class ReplicatorConfig {
     private final Duration pollInterval;
     private final Duration maxPollInterval;
     private final int maxConcurrentDestinations;
+    private final RetentionPolicy retentionPolicy;
     private final RetryPolicy retryPolicy;
     private final int maxConcurrentCallsPerRegion;
     private final long randomSeed;
@@ -51,6 +52,7 @@ public final class ReplicatorConfig {
         this.pollInterval = b.pollInterval;
         this.maxPollInterval = b.maxPollInterval;
         this.maxConcurrentDestinations = b.maxConcurrentDestinations;
+        this.retentionPolicy = b.retentionPolicy;
         this.retryPolicy = b.retryPolicy;
         this.maxConcurrentCallsPerRegion = b.maxConcurrentCallsPerRegion;
         this.randomSeed = b.randomSeed;
@@ -131,6 +133,11 @@ public final class ReplicatorConfig {
         return maxConcurrentDestinations;
     }
 
+    /** @return the retention policy for copies, if any. */
+    public java.util.Optional<RetentionPolicy> retentionPolicy() {
+        return java.util.Optional.ofNullable(retentionPolicy);
+    }
+
     /** @return how failed calls are retried. */
     public RetryPolicy retryPolicy() {
         return retryPolicy;
@@ -181,6 +188,6 @@ public final class ReplicatorConfig {
         return "ReplicatorConfig[name=" + name + ", sourceRegion=" + sourceRegion + ", clusterIds=" + clusterIds
                 + ", destinationRegions=" + destinationRegions + ", selection=" + selection
                 + ", copySourceTags=" + copySourceTags + ", includeCopies=" + includeCopies
-                + ", waitForReady=" + waitForReady + ", retryPolicy=" + retryPolicy + ", maxConcurrentDestinations=" + maxConcurrentDestinations + "]";
+                + ", waitForReady=" + waitForReady + ", retentionPolicy=" + retentionPolicy + ", retryPolicy=" + retryPolicy + ", maxConcurrentDestinations=" + maxConcurrentDestinations + "]";
     }
 }

@@ -6,6 +6,7 @@ import io.github.cloudhsmdr.CopyAction;
 import io.github.cloudhsmdr.CopyEvent;
 import io.github.cloudhsmdr.CopyOutcome;
 import io.github.cloudhsmdr.CopyTags;
+import io.github.cloudhsmdr.Deletion;
 import io.github.cloudhsmdr.DestinationOutcome;
 import io.github.cloudhsmdr.DestinationPlan;
 import io.github.cloudhsmdr.Failure;
@@ -14,7 +15,11 @@ import io.github.cloudhsmdr.RecoveryPointReport;
 import io.github.cloudhsmdr.ReplicationPlan;
 import io.github.cloudhsmdr.ReplicationReport;
 import io.github.cloudhsmdr.ReplicatorConfig;
+import io.github.cloudhsmdr.RetentionDecision;
 import io.github.cloudhsmdr.RetryEvent;
+import io.github.cloudhsmdr.UndoOutcome;
+import io.github.cloudhsmdr.internal.retention.RetentionEvaluation;
+import io.github.cloudhsmdr.internal.retention.RetentionEvaluator;
 import io.github.cloudhsmdr.RunStatus;
 import io.github.cloudhsmdr.ServiceErrorKind;
 import io.github.cloudhsmdr.spi.Backup;
@@ -62,6 +67,7 @@ public final class DefaultBackupReplicator implements BackupReplicator {
     private final InFlightCopies inFlight;
     private final Listeners listeners;
     private final Planner planner;
+    private final Optional<RetentionEvaluator> retention;
 
     /** @param config a validated configuration (see {@code ReplicatorBuilder}) */
     public DefaultBackupReplicator(ReplicatorConfig config) {
@@ -77,6 +83,8 @@ public final class DefaultBackupReplicator implements BackupReplicator {
         this.pacer = new RegionPacer(config.maxConcurrentCallsPerRegion(), config.sleeper());
         this.inFlight = new InFlightCopies(IN_FLIGHT_GRACE);
         this.planner = new Planner(config, inFlight);
+        this.retention = config.retentionPolicy().map(p -> new RetentionEvaluator(p, config.name(),
+                config.sourceRegion()));
     }
 
     /** @return the calls of a new run, under a new retry budget. */
@@ -94,6 +102,26 @@ public final class DefaultBackupReplicator implements BackupReplicator {
         ReplicationPlan plan = planner.plan(newRun());
         listeners.fire("onPlanCreated", l -> l.onPlanCreated(plan));
         return plan;
+    }
+
+    @Override
+    public List<UndoOutcome> undoDeletions(ReplicationReport report) {
+        Objects.requireNonNull(report, "report");
+        StoreCalls calls = newRun();
+        List<UndoOutcome> undone = new ArrayList<>();
+        report.deletions().filter(Deletion::succeeded).forEach(d -> {
+            try {
+                Backup b = calls.call("RestoreBackup", d.region(), d.backupId(),
+                        () -> store.restoreBackup(d.region(), d.backupId()));
+                undone.add(new UndoOutcome(d.backupId(), d.region(), b.state(), null));
+            } catch (CallFailedException e) {
+                undone.add(new UndoOutcome(d.backupId(), d.region(), null, e.failure()));
+            }
+        });
+        LOG.info("Undo of deletions replicator={} restored={} failed={}", config.name(),
+                undone.stream().filter(UndoOutcome::restored).count(),
+                undone.stream().filter(u -> !u.restored()).count());
+        return undone;
     }
 
     @Override
@@ -197,11 +225,42 @@ public final class DefaultBackupReplicator implements BackupReplicator {
             if (!config.waitForReady().isZero()) {
                 new ReadyWaiter(config, calls, region).await(perPlan);
             }
+            RetentionEvaluation evaluation = null;
+            String retentionFailure = null;
+            if (retention.isPresent() && plans.stream().anyMatch(p -> !p.failed())) {
+                try {
+                    Inventory inventory = Inventory.read(config, calls, region);
+                    evaluation = retention.get().evaluate(region, inventory.backups(), inventory.localClusterIds(),
+                            config.clock().instant());
+                } catch (CallFailedException e) {
+                    retentionFailure = "skipped: listing " + region + " failed: " + e.failure().message();
+                }
+            }
             List<DestinationOutcome> outcomes = new ArrayList<>();
             for (int i = 0; i < plans.size(); i++) {
                 DestinationPlan p = plans.get(i);
                 List<CopyOutcome> copies = perPlan.get(i);
-                outcomes.add(new DestinationOutcome(p.clusterId(), region, status(p, copies), copies, p.failure()));
+                List<RetentionDecision> decisions = evaluation == null ? List.of()
+                        : evaluation.decisionsFor(p.clusterId());
+                List<Deletion> deletions = new ArrayList<>();
+                String note = p.failed() ? "" : retentionFailure == null ? "" : retentionFailure;
+                if (evaluation != null && !p.failed()) {
+                    Optional<String> deferred = deferral(copies);
+                    if (deferred.isPresent()) {
+                        note = decisions.stream().anyMatch(RetentionDecision::deletes)
+                                ? "deferred: " + deferred.get() : "";
+                    } else {
+                        decisions.stream().filter(RetentionDecision::deletes)
+                                .forEach(d -> deletions.add(delete(d)));
+                    }
+                }
+                boolean deletionFailed = deletions.stream().anyMatch(d -> !d.succeeded());
+                RunStatus status = status(p, copies);
+                if (deletionFailed && status == RunStatus.SUCCESS) {
+                    status = RunStatus.PARTIAL;
+                }
+                outcomes.add(new DestinationOutcome(p.clusterId(), region, status, copies, p.failure(), decisions,
+                        deletions, note));
             }
             return outcomes;
         }
@@ -353,6 +412,54 @@ public final class DefaultBackupReplicator implements BackupReplicator {
                         ? Optional.of("source backup no longer exists in " + source + ": " + failure.message())
                         : Optional.empty();
             }
+        }
+
+        /**
+         * Retention deletes only after the run's new copies are found in the destination, so a region never
+         * loses a good copy to a copy that failed.
+         *
+         * @return why deletions wait for a later run, if they do
+         */
+        private Optional<String> deferral(List<CopyOutcome> copies) {
+            if (copies.stream().anyMatch(CopyOutcome::failed)) {
+                return Optional.of("a copy in this run failed; nothing is deleted until the copies are in place");
+            }
+            if (copies.stream().anyMatch(c -> c.action() == CopyAction.COPIED && c.destinationBackupId() == null)) {
+                return Optional.of("a copy made in this run is not listed yet; nothing is deleted until it is");
+            }
+            return Optional.empty();
+        }
+
+        private Deletion delete(RetentionDecision d) {
+            String region = d.destinationRegion();
+            Deletion deletion;
+            try {
+                Backup after = calls.callAttempts("DeleteBackup", region, d.backupId(), attempt -> {
+                    try {
+                        return store.deleteBackup(region, d.backupId());
+                    } catch (BackupServiceException e) {
+                        // a retried delete whose first attempt took effect is refused: look at the copy instead
+                        if (attempt > 1 && e.kind() == ServiceErrorKind.INVALID_REQUEST) {
+                            Optional<Backup> now = store.describeBackups(region,
+                                    BackupFilter.backupIds(List.of(d.backupId()))).stream().findFirst();
+                            if (now.isPresent() && now.get().state() == BackupState.PENDING_DELETION) {
+                                return now.get();
+                            }
+                        }
+                        throw e;
+                    }
+                });
+                deletion = new Deletion(d.backupId(), region, d.sourceBackupId(), d.createTimestamp(), d.verdict(),
+                        d.reasons(), after.deleteTimestamp(), null);
+                LOG.debug("Retention deleted replicator={} region={} backup={} source={} verdict={} until={}",
+                        config.name(), region, d.backupId(), d.sourceBackupId(), d.verdict(), after.deleteTimestamp());
+            } catch (CallFailedException e) {
+                deletion = new Deletion(d.backupId(), region, d.sourceBackupId(), d.createTimestamp(), d.verdict(),
+                        d.reasons(), null, e.failure());
+            }
+            Deletion done = deletion;
+            listeners.fire("onCopyDeleted", l -> l.onCopyDeleted(done));
+            return done;
         }
 
         /** One lookup, without retries of its own: a failure fails the attempt it runs in. */
