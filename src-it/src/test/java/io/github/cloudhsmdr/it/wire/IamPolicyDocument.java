@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -101,12 +100,10 @@ final class IamPolicyDocument {
             Map<String, String> tags = new LinkedHashMap<>();
             JsonNode condition = s.path("Condition");
             if (!condition.isMissingNode()) {
-                Iterator<Map.Entry<String, JsonNode>> operators = condition.fields();
-                while (operators.hasNext()) {
-                    Map.Entry<String, JsonNode> op = operators.next();
+                for (Map.Entry<String, JsonNode> op : condition.properties()) {
                     require(op.getKey().equals("StringEquals"), name + " statement " + sid
                             + ": only StringEquals conditions are understood, not " + op.getKey());
-                    op.getValue().fields().forEachRemaining(c -> {
+                    op.getValue().properties().forEach(c -> {
                         require(c.getKey().startsWith(RESOURCE_TAG) && c.getValue().isTextual(), name + " statement "
                                 + sid + ": only a single aws:ResourceTag/<key> value is understood, not " + c);
                         tags.put(c.getKey().substring(RESOURCE_TAG.length()), c.getValue().asText());
