@@ -12,6 +12,7 @@ import io.github.cloudhsmdr.RecoveryPointReport;
 import io.github.cloudhsmdr.ReplicationListener;
 import io.github.cloudhsmdr.ReplicationPlan;
 import io.github.cloudhsmdr.ReplicationReport;
+import io.github.cloudhsmdr.RetentionPolicy;
 import io.github.cloudhsmdr.RunStatus;
 import io.github.cloudhsmdr.ServiceErrorKind;
 import io.github.cloudhsmdr.aws.AwsBackupStore;
@@ -242,6 +243,25 @@ class ReplicatorOverHttpTest {
                         .orElseThrow();
                 assertEquals(sources.get(0).createTimestamp(), p.createTimestamp(),
                         "the newest copy is found on the first of the pages in " + region);
+            }
+
+            fx.requests().clear();
+            try (BackupReplicator keep100 = r.config().toBuilder()
+                    .retentionPolicy(RetentionPolicy.builder().keepLast(100).build()).build()) {
+                ReplicationReport retention = keep100.replicate();
+                fx.figures("130 copies x 2 destinations, retention keepLast 100");
+                assertEquals(RunStatus.SUCCESS, retention.status(), retention.summary());
+                assertEquals(60, retention.deleted(), "the 30 oldest copies in each region");
+            }
+            for (String region : List.of(WEST, EU)) {
+                assertEquals(30, fx.count("DeleteBackup", region));
+                assertTrue(fx.count(DESCRIBE_BACKUPS, region) >= 3, "retention's inventory of 130 copies in "
+                        + region + " is read in pages of <= 50");
+                List<Backup> pending = fx.model().backupsIn(region).stream()
+                        .filter(b -> b.state() == BackupState.PENDING_DELETION).collect(Collectors.toList());
+                assertEquals(Set.copyOf(sources.subList(100, 130).stream().map(Backup::backupId).toList()),
+                        pending.stream().map(Backup::sourceBackup).collect(Collectors.toSet()),
+                        "the oldest 30 went in " + region);
             }
         }
         assertExactlyOneLiveCopy(sources, WEST, EU);
