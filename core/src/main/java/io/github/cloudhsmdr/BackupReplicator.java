@@ -52,6 +52,13 @@ public interface BackupReplicator extends AutoCloseable {
         return apply(plan());
     }
 
+    /**
+     * Measures the recovery point each region really holds for each cluster: the newest READY backup in
+     * the source region and the newest READY copy in every destination, their age, copy lag and how far
+     * each destination is behind the source, against the configured objective. Reads only.
+     */
+    RecoveryPointReport measureRecoveryPoints();
+
     /** Releases what the replicator created (the AWS clients it built); caller-supplied ones stay open. */
     @Override
     void close();

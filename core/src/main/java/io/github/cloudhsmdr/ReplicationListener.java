@@ -23,6 +23,10 @@ public interface ReplicationListener {
     default void onCopyFailed(CopyEvent event, Failure failure) {
     }
 
+    /** Recovery points were measured. */
+    default void onRecoveryPointsMeasured(RecoveryPointReport report) {
+    }
+
     /** A run finished (whatever its status). */
     default void onRunFinished(ReplicationReport report) {
     }

@@ -37,6 +37,7 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code waitForReady}</td><td>zero: do not wait</td></tr>
  *   <tr><td>{@code pollInterval} / {@code maxPollInterval}</td><td>15 s / 2 min</td></tr>
  *   <tr><td>{@code maxConcurrentDestinations}</td><td>4</td></tr>
+ *   <tr><td>{@code recoveryPointObjective}</td><td>warn after 28 h, critical after 32 h</td></tr>
  *   <tr><td>{@code clock} / {@code sleeper}</td><td>system UTC / {@link Sleeper#SYSTEM}</td></tr>
  *   <tr><td>{@code backupStore}</td><td>required</td></tr>
  * </table>
@@ -60,6 +61,8 @@ public final class ReplicatorBuilder {
     Duration pollInterval = Duration.ofSeconds(15);
     Duration maxPollInterval = Duration.ofMinutes(2);
     int maxConcurrentDestinations = 4;
+    Duration rpoWarnAfter = Duration.ofHours(28);
+    Duration rpoCriticalAfter = Duration.ofHours(32);
     List<ReplicationListener> listeners = new ArrayList<>();
     BackupStore backupStore;
 
@@ -81,6 +84,8 @@ public final class ReplicatorBuilder {
         pollInterval = c.pollInterval();
         maxPollInterval = c.maxPollInterval();
         maxConcurrentDestinations = c.maxConcurrentDestinations();
+        rpoWarnAfter = c.rpoWarnAfter();
+        rpoCriticalAfter = c.rpoCriticalAfter();
         listeners = new ArrayList<>(c.listeners());
         backupStore = c.backupStore();
     }
@@ -193,6 +198,17 @@ public final class ReplicatorBuilder {
         return this;
     }
 
+    /**
+     * The recovery point objective that {@link BackupReplicator#measureRecoveryPoints()} checks: a region
+     * whose newest READY backup of a cluster is older than {@code warnAfter} is WARN, older than
+     * {@code criticalAfter} CRITICAL (defaults 28 h and 32 h, for daily backups).
+     */
+    public ReplicatorBuilder recoveryPointObjective(Duration warnAfter, Duration criticalAfter) {
+        this.rpoWarnAfter = Objects.requireNonNull(warnAfter, "rpoWarnAfter");
+        this.rpoCriticalAfter = Objects.requireNonNull(criticalAfter, "rpoCriticalAfter");
+        return this;
+    }
+
     /** Adds a listener. */
     public ReplicatorBuilder listener(ReplicationListener listener) {
         this.listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -258,6 +274,12 @@ public final class ReplicatorBuilder {
         if (maxPollInterval.compareTo(pollInterval) < 0) {
             throw new IllegalStateException("maxPollInterval " + maxPollInterval + " is shorter than pollInterval "
                     + pollInterval + ": it must be at least as long");
+        }
+        requirePositive("rpoWarnAfter", rpoWarnAfter);
+        requirePositive("rpoCriticalAfter", rpoCriticalAfter);
+        if (rpoCriticalAfter.compareTo(rpoWarnAfter) < 0) {
+            throw new IllegalStateException("rpoCriticalAfter " + rpoCriticalAfter + " is shorter than rpoWarnAfter "
+                    + rpoWarnAfter + ": it must be at least as long");
         }
         if (waitForReady.isNegative()) {
             throw new IllegalArgumentException("waitForReady must be zero (do not wait) or positive, was "

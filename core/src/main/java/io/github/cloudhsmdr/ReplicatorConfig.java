@@ -27,6 +27,8 @@ public final class ReplicatorConfig {
     private final Duration pollInterval;
     private final Duration maxPollInterval;
     private final int maxConcurrentDestinations;
+    private final Duration rpoWarnAfter;
+    private final Duration rpoCriticalAfter;
     private final List<ReplicationListener> listeners;
     private final BackupStore backupStore;
     private final boolean ownsBackupStore;
@@ -46,6 +48,8 @@ public final class ReplicatorConfig {
         this.pollInterval = b.pollInterval;
         this.maxPollInterval = b.maxPollInterval;
         this.maxConcurrentDestinations = b.maxConcurrentDestinations;
+        this.rpoWarnAfter = b.rpoWarnAfter;
+        this.rpoCriticalAfter = b.rpoCriticalAfter;
         this.listeners = List.copyOf(b.listeners);
         this.backupStore = store;
         this.ownsBackupStore = ownsStore;
@@ -119,6 +123,16 @@ public final class ReplicatorConfig {
     /** @return how many destination regions are worked on at once. */
     public int maxConcurrentDestinations() {
         return maxConcurrentDestinations;
+    }
+
+    /** @return the age after which a recovery point is WARN. */
+    public Duration rpoWarnAfter() {
+        return rpoWarnAfter;
+    }
+
+    /** @return the age after which a recovery point is CRITICAL. */
+    public Duration rpoCriticalAfter() {
+        return rpoCriticalAfter;
     }
 
     /** @return the listeners. */

@@ -22,6 +22,11 @@ public enum ServiceErrorKind {
     TAG(false, false),
     /** CloudHsmResourceLimitExceededException. Permanent. */
     RESOURCE_LIMIT_EXCEEDED(false, false),
+    /**
+     * The copy call succeeded but the copy failed inside AWS (it turned DELETED). Transient: a later run
+     * copies the backup again.
+     */
+    COPY_FAILED(true, false),
     /** A response the library could not read (bad field values, unreadable body). Permanent. */
     BAD_RESPONSE(false, false),
     /** Anything else. Permanent. */

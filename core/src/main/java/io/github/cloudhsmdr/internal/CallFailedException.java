@@ -1,0 +1,24 @@
+package io.github.cloudhsmdr.internal;
+
+import io.github.cloudhsmdr.BackupServiceException;
+import io.github.cloudhsmdr.Failure;
+
+/** A store call failed for good (after its retries): carries the {@link Failure} for the report. */
+final class CallFailedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient Failure failure;
+
+    CallFailedException(Failure failure, Throwable cause) {
+        super(failure.message(), cause);
+        this.failure = failure;
+    }
+
+    Failure failure() {
+        return failure;
+    }
+
+    /** @return the service exception behind this failure, or {@code null}. */
+    BackupServiceException serviceException() {
+        return getCause() instanceof BackupServiceException e ? e : null;
+    }
+}
