@@ -1,6 +1,7 @@
 package io.github.cloudhsmdr.scheduling;
 
 import io.github.cloudhsmdr.BackupReplicator;
+import io.github.cloudhsmdr.RecoveryPointReport;
 import io.github.cloudhsmdr.ReplicationPlan;
 import io.github.cloudhsmdr.ReplicationReport;
 import io.github.cloudhsmdr.ReplicatorConfig;
@@ -73,6 +74,11 @@ class TestReplicator implements BackupReplicator {
 
     int maxActive() {
         return maxActive.get();
+    }
+
+    @Override
+    public RecoveryPointReport measureRecoveryPoints() {
+        throw new UnsupportedOperationException("test replicator measures nothing");
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.github.cloudhsmdr.quartz;
 
 import io.github.cloudhsmdr.BackupReplicator;
 import io.github.cloudhsmdr.Failure;
+import io.github.cloudhsmdr.RecoveryPointReport;
 import io.github.cloudhsmdr.ReplicationPlan;
 import io.github.cloudhsmdr.ReplicationReport;
 import io.github.cloudhsmdr.ReplicatorConfig;
@@ -88,6 +89,11 @@ class FakeReplicator implements BackupReplicator {
 
     int maxActive() {
         return maxActive.get();
+    }
+
+    @Override
+    public RecoveryPointReport measureRecoveryPoints() {
+        throw new UnsupportedOperationException("fake replicator measures nothing");
     }
 
     @Override

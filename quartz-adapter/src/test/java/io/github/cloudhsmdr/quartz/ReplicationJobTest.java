@@ -161,8 +161,9 @@ class ReplicationJobTest {
                 ex.getMessage());
         assertTrue(ex.getMessage().contains("registered: [other]"), ex.getMessage());
         assertFalse(ex.unscheduleAllTriggers());
-        assertEquals(Trigger.TriggerState.NORMAL,
-                scheduler.getTriggerState(ReplicationScheduling.triggerKey("late")));
+        // still scheduled and not in ERROR: NORMAL, or BLOCKED while the next 20 ms firing is running
+        Trigger.TriggerState state = scheduler.getTriggerState(ReplicationScheduling.triggerKey("late"));
+        assertTrue(state == Trigger.TriggerState.NORMAL || state == Trigger.TriggerState.BLOCKED, state.name());
 
         FakeReplicator late = FakeReplicator.returning("late", RunStatus.SUCCESS);
         ReplicationScheduling.register(scheduler, late);
