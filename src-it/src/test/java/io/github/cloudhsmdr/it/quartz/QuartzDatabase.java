@@ -100,18 +100,22 @@ final class QuartzDatabase implements AutoCloseable {
         p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(threads));
         p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
         p.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
-        p.setProperty("org.quartz.jobStore.dataSource", "quartz");
+        // one data source name per node: Quartz keeps data sources in a JVM-wide registry, and a node that
+        // shuts down closes its own; nodes sharing a JVM must not share one
+        String dataSource = "quartz-" + instanceId;
+        p.setProperty("org.quartz.jobStore.dataSource", dataSource);
         p.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
         p.setProperty("org.quartz.jobStore.isClustered", "true");
         p.setProperty("org.quartz.jobStore.clusterCheckinInterval", "1000");
         p.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
         p.setProperty("org.quartz.jobStore.useProperties", "true");
         p.setProperty("org.quartz.jobStore.dbRetryInterval", "1000");
-        p.setProperty("org.quartz.dataSource.quartz.connectionProvider.class", H2ConnectionProvider.class.getName());
-        p.setProperty("org.quartz.dataSource.quartz.url", url);
-        p.setProperty("org.quartz.dataSource.quartz.user", "sa");
-        p.setProperty("org.quartz.dataSource.quartz.password", "");
-        p.setProperty("org.quartz.dataSource.quartz.maxConnections", Integer.toString(threads + 3));
+        String ds = "org.quartz.dataSource." + dataSource + ".";
+        p.setProperty(ds + "connectionProvider.class", H2ConnectionProvider.class.getName());
+        p.setProperty(ds + "url", url);
+        p.setProperty(ds + "user", "sa");
+        p.setProperty(ds + "password", "");
+        p.setProperty(ds + "maxConnections", Integer.toString(threads + 3));
         return p;
     }
 
