@@ -28,9 +28,10 @@ import java.util.Optional;
  * {@link ReplicatorRegistry} found in the scheduler's context under {@link ReplicatorRegistry#CONTEXT_KEY}.
  *
  * <p><b>Once at a time.</b> {@link DisallowConcurrentExecution} makes Quartz run one firing of a job at a
- * time, cluster-wide with a clustered JDBC job store; the registry's {@link ReplicationTask} also keeps two
- * jobs naming the same replicator from overlapping in one JVM (the second one is skipped, logged at WARN,
- * and ends normally with no result).
+ * time, cluster-wide with a clustered JDBC job store (for a job with several triggers see the limit
+ * described in {@link ReplicationScheduling}); the registry's {@link ReplicationTask} also keeps two
+ * firings naming the same replicator from overlapping in one JVM (the second one is skipped, logged at
+ * WARN, and ends normally with no result).
  *
  * <p><b>Outcomes.</b> Every run that returns a report sets it as the firing's result
  * ({@link JobExecutionContext#getResult()}).

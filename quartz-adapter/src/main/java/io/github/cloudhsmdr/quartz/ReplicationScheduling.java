@@ -69,6 +69,17 @@ import java.util.TimeZone;
  * ({@code scheduleJob(job, Set.of(trigger), true)}): there is never more than one schedule per replicator
  * (one-off firings from {@link #triggerNow} come and go besides it).
  *
+ * <p><b>Never two runs at once, and its limit.</b> With one trigger per job (what these helpers define),
+ * Quartz's clustered JDBC store runs one firing of a replicator at a time across the cluster. A job with
+ * <em>several</em> triggers due at about the same time is not fully protected: Quartz 2.5.2 can run two of
+ * them at once on different nodes, because a node whose acquired trigger was blocked by another node's
+ * firing releases it as WAITING ({@code JobStoreSupport.releaseAcquiredTrigger}, see
+ * quartz-scheduler/quartz#674). Extra triggers come from {@link #triggerNow}, from triggers you add
+ * yourself, and from the recovery trigger Quartz adds when a node dies. Within one JVM the
+ * {@link ReplicatorRegistry}'s guard still skips the overlapping run; across nodes the replicator's copy
+ * lookup makes a duplicate copy unlikely but not impossible. So in a cluster: keep one schedule per
+ * replicator, and use {@link #triggerNow} sparingly (not while a scheduled firing is due).
+ *
  * <p>Errors from Quartz are rethrown as {@link CloudHsmDrException} naming the replicator and the
  * operation, with the {@link SchedulerException} as cause. All methods are thread-safe.
  */
@@ -265,8 +276,9 @@ public final class ReplicationScheduling {
 
     /**
      * Fires replicator {@code replicatorName} once now, on whichever node acquires it, defining its durable
-     * job first if it is not scheduled yet. A run already in progress is not overlapped: the firing waits
-     * for it.
+     * job first if it is not scheduled yet. The firing is a one-off trigger of the replicator's job: while
+     * a run is in progress it normally waits for it, but in a cluster it can, rarely, run at the same time
+     * as another firing on another node (see "Never two runs at once, and its limit" in the class comment).
      *
      * @throws CloudHsmDrException when Quartz refuses
      */
