@@ -7,6 +7,7 @@ import org.quartz.CronScheduleBuilder;
 import org.quartz.CronTrigger;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
+import org.quartz.JobExecutionContext;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerContext;
@@ -77,8 +78,9 @@ import java.util.TimeZone;
  * quartz-scheduler/quartz#674). Extra triggers come from {@link #triggerNow}, from triggers you add
  * yourself, and from the recovery trigger Quartz adds when a node dies. Within one JVM the
  * {@link ReplicatorRegistry}'s guard still skips the overlapping run; across nodes the replicator's copy
- * lookup makes a duplicate copy unlikely but not impossible. So in a cluster: keep one schedule per
- * replicator, and use {@link #triggerNow} sparingly (not while a scheduled firing is due).
+ * lookup makes a duplicate copy unlikely but not impossible. So in a cluster keep one schedule per
+ * replicator; {@link #triggerNow} adds no firing while a run is in progress or another one-off firing is
+ * pending, which leaves only a firing that coincides with a scheduled one (or with a recovery) exposed.
  *
  * <p>Errors from Quartz are rethrown as {@link CloudHsmDrException} naming the replicator and the
  * operation, with the {@link SchedulerException} as cause. All methods are thread-safe.
@@ -276,24 +278,57 @@ public final class ReplicationScheduling {
 
     /**
      * Fires replicator {@code replicatorName} once now, on whichever node acquires it, defining its durable
-     * job first if it is not scheduled yet. The firing is a one-off trigger of the replicator's job: while
-     * a run is in progress it normally waits for it, but in a cluster it can, rarely, run at the same time
-     * as another firing on another node (see "Never two runs at once, and its limit" in the class comment).
+     * job first if it is not scheduled yet, <b>unless</b> a run of it is in progress (in the cluster) or a
+     * one-off firing of it is already pending: that run copies what this one would, and a second trigger
+     * of the job is exactly what lets two runs overlap in a cluster (see "Never two runs at once, and its
+     * limit" in the class comment). Repeated calls, such as a double click on an admin button, therefore
+     * start one run, not a queue of runs.
      *
+     * @return true when a firing was added; false when a run was in progress or a firing already pending
      * @throws CloudHsmDrException when Quartz refuses
      */
-    public static void triggerNow(Scheduler scheduler, String replicatorName) {
+    public static boolean triggerNow(Scheduler scheduler, String replicatorName) {
         Objects.requireNonNull(scheduler, "scheduler");
         JobKey key = jobKey(replicatorName);
         try {
             if (!scheduler.checkExists(key)) {
                 scheduler.addJob(jobDetail(replicatorName), true);
+            } else {
+                Optional<String> busy = busy(scheduler, key);
+                if (busy.isPresent()) {
+                    LOG.debug("replicator={} not triggered now: {}", replicatorName, busy.get());
+                    return false;
+                }
             }
             scheduler.triggerJob(key);
+            LOG.debug("replicator={} triggered now", replicatorName);
+            return true;
         } catch (SchedulerException e) {
             throw new CloudHsmDrException("cannot trigger replicator '" + replicatorName + "' now: "
                     + e.getMessage(), e);
         }
+    }
+
+    /** Why {@code key} should not get another one-off firing now, if it should not. */
+    private static Optional<String> busy(Scheduler scheduler, JobKey key) throws SchedulerException {
+        for (JobExecutionContext running : scheduler.getCurrentlyExecutingJobs()) {
+            if (running.getJobDetail().getKey().equals(key)) {
+                return Optional.of("a run is in progress on this node");
+            }
+        }
+        TriggerKey schedule = triggerKey(key.getName());
+        for (Trigger t : scheduler.getTriggersOfJob(key)) {
+            Trigger.TriggerState state = scheduler.getTriggerState(t.getKey());
+            // a non-concurrent job's triggers are BLOCKED while it runs anywhere in the cluster, and a
+            // one-off trigger that fired stays COMPLETE until its run ends
+            if (state == Trigger.TriggerState.BLOCKED || state == Trigger.TriggerState.COMPLETE) {
+                return Optional.of("a run is in progress (trigger " + t.getKey() + " is " + state + ")");
+            }
+            if (!t.getKey().equals(schedule) && state == Trigger.TriggerState.NORMAL) {
+                return Optional.of("a one-off firing is already pending (trigger " + t.getKey() + ")");
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -242,14 +242,38 @@ class ReplicationJobTest {
         ReplicationScheduling.triggerNow(scheduler, "dr");
         assertTrue(entered.await(10, TimeUnit.SECONDS));
 
-        ReplicationScheduling.triggerNow(scheduler, "dr");
-        ReplicationScheduling.triggerNow(scheduler, "dr");
+        // plain Quartz one-off triggers queue up behind the running firing
+        scheduler.triggerJob(ReplicationScheduling.jobKey("dr"));
+        scheduler.triggerJob(ReplicationScheduling.jobKey("dr"));
         release.countDown();
 
         for (int i = 0; i < 3; i++) {
             assertNull(listener.next().exception());
         }
         assertEquals(3, replicator.runs());
+        assertEquals(1, replicator.maxActive());
+    }
+
+    @Test
+    void triggerNowAddsNoFiringWhileARunIsInProgress() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        FakeReplicator replicator = new FakeReplicator("dr", n -> {
+            entered.countDown();
+            release.await(30, TimeUnit.SECONDS);
+            return FakeReplicator.report(n, RunStatus.SUCCESS);
+        });
+        Scheduler scheduler = startScheduler(2, replicator);
+        assertTrue(ReplicationScheduling.triggerNow(scheduler, "dr"));
+        assertTrue(entered.await(10, TimeUnit.SECONDS));
+
+        assertFalse(ReplicationScheduling.triggerNow(scheduler, "dr"));
+        assertFalse(ReplicationScheduling.triggerNow(scheduler, "dr"));
+
+        release.countDown();
+        assertNull(listener.next().exception());
+        assertTrue(ReplicationScheduling.triggerNow(scheduler, "dr"), "once the run ended, a new one can start");
+        assertNull(listener.next().exception());
+        assertEquals(2, replicator.runs());
         assertEquals(1, replicator.maxActive());
     }
 

@@ -111,6 +111,26 @@ class ReplicationSchedulingTest {
     }
 
     @Test
+    void triggerNowDefinesTheJobAndAddsOnlyOnePendingFiring() throws SchedulerException {
+        assertTrue(ReplicationScheduling.triggerNow(scheduler, "dr"));
+        assertFalse(ReplicationScheduling.triggerNow(scheduler, "dr"), "a one-off firing is already pending");
+
+        JobDetail job = scheduler.getJobDetail(ReplicationScheduling.jobKey("dr"));
+        assertTrue(job.isDurable());
+        assertEquals(1, scheduler.getTriggersOfJob(job.getKey()).size());
+    }
+
+    @Test
+    void triggerNowNextToAScheduleAddsOneFiring() throws SchedulerException {
+        ReplicationScheduling.scheduleCron(scheduler, "dr", "0 0 3 * * ?", PARIS);
+
+        assertTrue(ReplicationScheduling.triggerNow(scheduler, "dr"));
+        assertFalse(ReplicationScheduling.triggerNow(scheduler, "dr"));
+
+        assertEquals(2, scheduler.getTriggersOfJob(ReplicationScheduling.jobKey("dr")).size());
+    }
+
+    @Test
     void unscheduleRemovesJobAndTrigger() throws SchedulerException {
         ReplicationScheduling.scheduleEvery(scheduler, "dr", Duration.ofHours(1));
 

@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -201,6 +202,28 @@ class ClusteredQuartzTest {
 
     @Test
     @Order(2)
+    void aBurstOfTriggerNowCallsStartsOneRunAtATime() throws Exception {
+        String job = ReplicationScheduling.jobKey("steady-1").toString();
+        int before = runs(job).size();
+        int added = 0;
+        for (int i = 0; i < 10; i++) {
+            if (ReplicationScheduling.triggerNow(client, "steady-1")) {
+                added++;
+            }
+        }
+
+        events.await(e -> e.is("FINISHED", job), before + added, Duration.ofSeconds(20));
+
+        List<Run> runs = runs(job);
+        System.out.printf("burst of 10 triggerNow calls: firings added=%d, executions=%d, overlaps=%d%n", added,
+                runs.size() - before, overlaps(runs));
+        assertTrue(added >= 1 && added < 10, "the pending firing absorbed the repeated calls: " + added);
+        assertEquals(before + added, runs.size());
+        assertEquals(0, overlaps(runs));
+    }
+
+    @Test
+    @Order(3)
     void aRunOnAKilledNodeIsRecoveredByAnotherNode() throws Exception {
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             s.executeUpdate("INSERT INTO IT_FLAGS VALUES ('" + ClusterNode.BLOCK_FLAG + "', FALSE)");
@@ -209,6 +232,7 @@ class ClusteredQuartzTest {
 
         EventLog.Event blocking = events.await(e -> e.type().equals("BLOCKING"), 1, Duration.ofSeconds(20)).get(0);
         String victimId = blocking.word(1);
+        assertFalse(ReplicationScheduling.triggerNow(client, "slow"), "a run is in progress on " + victimId);
         NodeProcess victim = nodes.stream().filter(n -> n.id().equals(victimId)).findFirst().orElseThrow();
         victim.process().destroyForcibly();
         assertTrue(victim.process().waitFor(10, TimeUnit.SECONDS));
@@ -230,6 +254,6 @@ class ClusteredQuartzTest {
         assertTrue(recovery.started() > killedAt, "the recovery started after the node died");
         assertEquals("OK", recovery.outcome());
         assertEquals(0, overlaps(List.of(recovery)));
-        assertEquals(12, runs("cloudhsm-dr.steady-1").size(), "no late duplicate of a steady firing");
+        assertEquals(12, runs("cloudhsm-dr.steady-2").size(), "no late duplicate of a steady firing");
     }
 }
