@@ -1,5 +1,7 @@
 package io.github.cloudhsmdr;
 
+import java.util.List;
+
 /**
  * Copies the READY backups of CloudHSM clusters in one source region to one or more destination regions,
  * exactly once per (source backup, destination region), and reports what it did.
@@ -46,6 +48,12 @@ public interface BackupReplicator extends AutoCloseable {
      * are recorded in the report, not thrown; one failing destination never stops the others.
      */
     ReplicationReport apply(ReplicationPlan plan);
+
+    /**
+     * Brings back, with RestoreBackup, every copy that retention deleted in the run of {@code report} and that
+     * is still PENDING_DELETION (for 7 days after the deletion). Failures are in the outcomes, not thrown.
+     */
+    List<UndoOutcome> undoDeletions(ReplicationReport report);
 
     /** Plans and applies in one go. */
     default ReplicationReport replicate() {

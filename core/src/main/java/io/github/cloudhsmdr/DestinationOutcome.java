@@ -11,15 +11,36 @@ import java.util.Objects;
  * @param status            SUCCESS when nothing failed, FAILED when nothing could be done, else PARTIAL
  * @param copies            one outcome per selected source backup
  * @param failure           why the whole pair failed (e.g. listing the destination failed), or {@code null}
+ * @param retention         retention's decisions for the cluster's copies after this run's copies (empty
+ *                          without a retention policy)
+ * @param deletions         the copies retention deleted (or failed to)
+ * @param retentionNote     why retention deleted nothing this run although it would have (deferred after a
+ *                          failed copy, or its listing failed), or empty
  */
 public record DestinationOutcome(
-        String clusterId, String destinationRegion, RunStatus status, List<CopyOutcome> copies, Failure failure) {
+        String clusterId,
+        String destinationRegion,
+        RunStatus status,
+        List<CopyOutcome> copies,
+        Failure failure,
+        List<RetentionDecision> retention,
+        List<Deletion> deletions,
+        String retentionNote) {
 
     public DestinationOutcome {
         Objects.requireNonNull(clusterId, "clusterId");
         Objects.requireNonNull(destinationRegion, "destinationRegion");
         Objects.requireNonNull(status, "status");
         copies = List.copyOf(copies);
+        retention = retention == null ? List.of() : List.copyOf(retention);
+        deletions = deletions == null ? List.of() : List.copyOf(deletions);
+        retentionNote = retentionNote == null ? "" : retentionNote;
+    }
+
+    /** An outcome without retention. */
+    public DestinationOutcome(
+            String clusterId, String destinationRegion, RunStatus status, List<CopyOutcome> copies, Failure failure) {
+        this(clusterId, destinationRegion, status, copies, failure, List.of(), List.of(), "");
     }
 
     /** @return how many of this pair's outcomes have the given action. */

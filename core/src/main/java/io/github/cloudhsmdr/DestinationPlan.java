@@ -10,13 +10,27 @@ import java.util.Objects;
  * @param destinationRegion the destination region
  * @param items             one entry per selected source backup, newest first
  * @param failure           why this pair could not be planned (listing failed), or {@code null}
+ * @param retention         retention's decision for each of the cluster's copies in the destination, with
+ *                          reasons (empty without a retention policy)
  */
-public record DestinationPlan(String clusterId, String destinationRegion, List<PlannedCopy> items, Failure failure) {
+public record DestinationPlan(String clusterId, String destinationRegion, List<PlannedCopy> items, Failure failure,
+        List<RetentionDecision> retention) {
 
     public DestinationPlan {
         Objects.requireNonNull(clusterId, "clusterId");
         Objects.requireNonNull(destinationRegion, "destinationRegion");
         items = List.copyOf(items);
+        retention = retention == null ? List.of() : List.copyOf(retention);
+    }
+
+    /** A plan for a pair without retention decisions. */
+    public DestinationPlan(String clusterId, String destinationRegion, List<PlannedCopy> items, Failure failure) {
+        this(clusterId, destinationRegion, items, failure, List.of());
+    }
+
+    /** @return the copies retention would delete if the run happened now. */
+    public List<RetentionDecision> toDelete() {
+        return retention.stream().filter(RetentionDecision::deletes).toList();
     }
 
     /** @return the items that applying the plan copies. */

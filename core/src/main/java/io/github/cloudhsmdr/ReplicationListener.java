@@ -23,6 +23,16 @@ public interface ReplicationListener {
     default void onCopyFailed(CopyEvent event, Failure failure) {
     }
 
+    /** Retention deleted a copy (or failed to: see {@link Deletion#failure()}). */
+    default void onCopyDeleted(Deletion deletion) {
+    }
+
+    /**
+     * A call failed with a transient error and is about to be retried after {@code event.delay()}.
+     */
+    default void onRetry(RetryEvent event) {
+    }
+
     /** Recovery points were measured. */
     default void onRecoveryPointsMeasured(RecoveryPointReport report) {
     }

@@ -35,11 +35,17 @@ public record ReplicationPlan(
         return destinations.stream().mapToInt(d -> d.toCopy().size()).sum();
     }
 
+    /** @return how many copies retention would delete if the plan were applied now. */
+    public int deletionCount() {
+        return destinations.stream().mapToInt(d -> d.toDelete().size()).sum();
+    }
+
     /** @return a readable multi-line description of the plan. */
     public String describe() {
         StringBuilder sb = new StringBuilder();
         sb.append("Plan of replicator '").append(replicatorName).append("' from ").append(sourceRegion)
-                .append(" at ").append(createdAt).append(": ").append(copyCount()).append(" copies to start\n");
+                .append(" at ").append(createdAt).append(": ").append(copyCount()).append(" copies to start, ").append(deletionCount())
+                .append(" copies retention would delete\n");
         for (Failure f : failures) {
             sb.append("  FAILED ").append(f.message()).append('\n');
         }
@@ -56,6 +62,10 @@ public record ReplicationPlan(
                     sb.append(" (copy ").append(c.existingCopyId()).append(')');
                 }
                 sb.append(": ").append(c.reason()).append('\n');
+            }
+            for (RetentionDecision r : d.retention()) {
+                sb.append("    retention ").append(r.verdict()).append(' ').append(r.backupId()).append(" (copy of ")
+                        .append(r.sourceBackupId()).append("): ").append(String.join("; ", r.reasons())).append('\n');
             }
         }
         return sb.toString();

@@ -52,17 +52,28 @@ public record ReplicationReport(
         return count(CopyAction.COPIED);
     }
 
-    /** @return how many items failed, pair-level failures included. */
+    /** @return every deletion retention made (or tried) in this run. */
+    public Stream<Deletion> deletions() {
+        return outcomes.stream().flatMap(o -> o.deletions().stream());
+    }
+
+    /** @return how many copies retention deleted in this run. */
+    public long deleted() {
+        return deletions().filter(Deletion::succeeded).count();
+    }
+
+    /** @return how many items failed, pair-level failures and failed deletions included. */
     public long failedCount() {
         return count(CopyAction.FAILED) + outcomes.stream().filter(o -> o.failure() != null).count()
-                + failures.size();
+                + failures.size() + deletions().filter(d -> !d.succeeded()).count();
     }
 
     /** @return every failure of the run, item-level and pair-level. */
     public List<Failure> allFailures() {
         return Stream.of(failures.stream(),
                 outcomes.stream().map(DestinationOutcome::failure).filter(Objects::nonNull),
-                copies().map(CopyOutcome::failure).filter(Objects::nonNull))
+                copies().map(CopyOutcome::failure).filter(Objects::nonNull),
+                deletions().map(Deletion::failure).filter(Objects::nonNull))
                 .flatMap(s -> s).toList();
     }
 
@@ -71,13 +82,22 @@ public record ReplicationReport(
         return Duration.between(startedAt, finishedAt);
     }
 
-    /** @return a one-line summary, suitable for the run's INFO log line. */
+    /**
+     * @return a one-line summary, suitable for the run's INFO log line; a run that could do nothing at all
+     *         says so and names its first failure
+     */
     public String summary() {
-        return String.format("replicator=%s source=%s status=%s pairs=%d copied=%d alreadyPresent=%d inProgress=%d"
-                        + " skipped=%d sourceGone=%d failed=%d duration=%s",
+        String line = String.format("replicator=%s source=%s status=%s pairs=%d copied=%d alreadyPresent=%d inProgress=%d"
+                        + " skipped=%d sourceGone=%d deleted=%d failed=%d duration=%s",
                 replicatorName, sourceRegion, status, outcomes.size(), copied(), count(CopyAction.ALREADY_PRESENT),
                 count(CopyAction.IN_PROGRESS), count(CopyAction.SKIPPED), count(CopyAction.SOURCE_GONE),
-                failedCount(), duration());
+                deleted(), failedCount(), duration());
+        if (status == RunStatus.FAILED) {
+            List<Failure> all = allFailures();
+            line += all.isEmpty() ? "; nothing could be done"
+                    : "; nothing could be done, first failure: " + all.get(0).message();
+        }
+        return line;
     }
 
     /** @return a readable multi-line report. */
@@ -104,6 +124,19 @@ public record ReplicationReport(
                     sb.append(": ").append(c.detail());
                 }
                 sb.append('\n');
+            }
+            for (Deletion d : o.deletions()) {
+                sb.append("    ").append(d.succeeded() ? "DELETED " : "DELETE FAILED ").append(d.backupId())
+                        .append(" (copy of ").append(d.sourceBackupId()).append(", ").append(d.verdict()).append(")");
+                if (d.succeeded()) {
+                    sb.append(" pending deletion until ").append(d.deleteTimestamp());
+                } else {
+                    sb.append(": ").append(d.failure().message());
+                }
+                sb.append(": ").append(String.join("; ", d.reasons())).append('\n');
+            }
+            if (!o.retentionNote().isEmpty()) {
+                sb.append("    retention: ").append(o.retentionNote()).append('\n');
             }
         }
         return sb.toString();

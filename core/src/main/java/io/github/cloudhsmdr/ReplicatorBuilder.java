@@ -1,5 +1,6 @@
 package io.github.cloudhsmdr;
 
+import io.github.cloudhsmdr.aws.AwsBackupStore;
 import io.github.cloudhsmdr.aws.AwsRegions;
 import io.github.cloudhsmdr.internal.DefaultBackupReplicator;
 import io.github.cloudhsmdr.spi.BackupStore;
@@ -37,9 +38,13 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code waitForReady}</td><td>zero: do not wait</td></tr>
  *   <tr><td>{@code pollInterval} / {@code maxPollInterval}</td><td>15 s / 2 min</td></tr>
  *   <tr><td>{@code maxConcurrentDestinations}</td><td>4</td></tr>
+ *   <tr><td>{@code retentionPolicy}</td><td>none: copies are kept</td></tr>
+ *   <tr><td>{@code retryPolicy}</td><td>{@link RetryPolicy#defaults()}</td></tr>
+ *   <tr><td>{@code maxConcurrentCallsPerRegion}</td><td>2</td></tr>
  *   <tr><td>{@code recoveryPointObjective}</td><td>warn after 28 h, critical after 32 h</td></tr>
  *   <tr><td>{@code clock} / {@code sleeper}</td><td>system UTC / {@link Sleeper#SYSTEM}</td></tr>
- *   <tr><td>{@code backupStore}</td><td>required</td></tr>
+ *   <tr><td>{@code backupStore}</td><td>{@code AwsBackupStore.create()}: default credentials, one client per
+ *       region, no SDK retries; created by the replicator and closed with it</td></tr>
  * </table>
  */
 public final class ReplicatorBuilder {
@@ -61,6 +66,10 @@ public final class ReplicatorBuilder {
     Duration pollInterval = Duration.ofSeconds(15);
     Duration maxPollInterval = Duration.ofMinutes(2);
     int maxConcurrentDestinations = 4;
+    RetentionPolicy retentionPolicy;
+    RetryPolicy retryPolicy = RetryPolicy.defaults();
+    int maxConcurrentCallsPerRegion = 2;
+    long randomSeed = System.nanoTime();
     Duration rpoWarnAfter = Duration.ofHours(28);
     Duration rpoCriticalAfter = Duration.ofHours(32);
     List<ReplicationListener> listeners = new ArrayList<>();
@@ -84,10 +93,15 @@ public final class ReplicatorBuilder {
         pollInterval = c.pollInterval();
         maxPollInterval = c.maxPollInterval();
         maxConcurrentDestinations = c.maxConcurrentDestinations();
+        retentionPolicy = c.retentionPolicy().orElse(null);
+        retryPolicy = c.retryPolicy();
+        maxConcurrentCallsPerRegion = c.maxConcurrentCallsPerRegion();
+        randomSeed = c.randomSeed();
         rpoWarnAfter = c.rpoWarnAfter();
         rpoCriticalAfter = c.rpoCriticalAfter();
         listeners = new ArrayList<>(c.listeners());
-        backupStore = c.backupStore();
+        // a store the replicator created belongs to that replicator: the new one creates its own
+        backupStore = c.ownsBackupStore() ? null : c.backupStore();
     }
 
     /**
@@ -199,6 +213,47 @@ public final class ReplicatorBuilder {
     }
 
     /**
+     * Retention for the copies this replicator made in each destination region (default: none — copies are
+     * kept until someone deletes them, since AWS applies no retention to copies). Only copies with this
+     * replicator's ownership tag are ever deleted; see {@link RetentionPolicy}.
+     */
+    public ReplicatorBuilder retentionPolicy(RetentionPolicy retentionPolicy) {
+        this.retentionPolicy = Objects.requireNonNull(retentionPolicy, "retentionPolicy");
+        return this;
+    }
+
+    /** Removes the retention policy: copies are kept until someone deletes them. */
+    public ReplicatorBuilder noRetention() {
+        this.retentionPolicy = null;
+        return this;
+    }
+
+    /**
+     * How failed CloudHSM calls are retried: the one retry budget of a run (default
+     * {@link RetryPolicy#defaults()}). {@link RetryPolicy#none()} makes one attempt per call.
+     */
+    public ReplicatorBuilder retryPolicy(RetryPolicy retryPolicy) {
+        this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+        return this;
+    }
+
+    /**
+     * How many calls the replicator sends to one region at once, 1 to 16 (default 2). Together with the
+     * pacing that slows a region down after it throttles, this keeps a large catch-up run within the
+     * service's rate limits.
+     */
+    public ReplicatorBuilder maxConcurrentCallsPerRegion(int max) {
+        this.maxConcurrentCallsPerRegion = max;
+        return this;
+    }
+
+    /** Seed for the jitter of retry waits, so a run can be replayed (default: a new seed per build). */
+    public ReplicatorBuilder randomSeed(long seed) {
+        this.randomSeed = seed;
+        return this;
+    }
+
+    /**
      * The recovery point objective that {@link BackupReplicator#measureRecoveryPoints()} checks: a region
      * whose newest READY backup of a cluster is older than {@code warnAfter} is WARN, older than
      * {@code criticalAfter} CRITICAL (defaults 28 h and 32 h, for daily backups).
@@ -217,7 +272,8 @@ public final class ReplicatorBuilder {
 
     /**
      * The store to talk to: an {@code AwsBackupStore} for AWS, or the testkit's in-memory store. A store
-     * handed in here is not closed by the replicator.
+     * handed in here is not closed by the replicator. Without one, the replicator creates
+     * {@link AwsBackupStore#create()} and closes it when it is closed.
      */
     public ReplicatorBuilder backupStore(BackupStore store) {
         this.backupStore = Objects.requireNonNull(store, "backupStore");
@@ -275,6 +331,10 @@ public final class ReplicatorBuilder {
             throw new IllegalStateException("maxPollInterval " + maxPollInterval + " is shorter than pollInterval "
                     + pollInterval + ": it must be at least as long");
         }
+        if (maxConcurrentCallsPerRegion < 1 || maxConcurrentCallsPerRegion > 16) {
+            throw new IllegalArgumentException("maxConcurrentCallsPerRegion must be between 1 and 16, was "
+                    + maxConcurrentCallsPerRegion);
+        }
         requirePositive("rpoWarnAfter", rpoWarnAfter);
         requirePositive("rpoCriticalAfter", rpoCriticalAfter);
         if (rpoCriticalAfter.compareTo(rpoWarnAfter) < 0) {
@@ -290,7 +350,7 @@ public final class ReplicatorBuilder {
                     + maxConcurrentDestinations);
         }
         if (backupStore == null) {
-            throw new NullPointerException("backupStore is required: pass an AwsBackupStore or a test store");
+            return new ReplicatorConfig(this, AwsBackupStore.create(), true);
         }
         return new ReplicatorConfig(this, backupStore, false);
     }

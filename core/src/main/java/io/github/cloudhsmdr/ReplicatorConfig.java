@@ -27,6 +27,10 @@ public final class ReplicatorConfig {
     private final Duration pollInterval;
     private final Duration maxPollInterval;
     private final int maxConcurrentDestinations;
+    private final RetentionPolicy retentionPolicy;
+    private final RetryPolicy retryPolicy;
+    private final int maxConcurrentCallsPerRegion;
+    private final long randomSeed;
     private final Duration rpoWarnAfter;
     private final Duration rpoCriticalAfter;
     private final List<ReplicationListener> listeners;
@@ -48,6 +52,10 @@ public final class ReplicatorConfig {
         this.pollInterval = b.pollInterval;
         this.maxPollInterval = b.maxPollInterval;
         this.maxConcurrentDestinations = b.maxConcurrentDestinations;
+        this.retentionPolicy = b.retentionPolicy;
+        this.retryPolicy = b.retryPolicy;
+        this.maxConcurrentCallsPerRegion = b.maxConcurrentCallsPerRegion;
+        this.randomSeed = b.randomSeed;
         this.rpoWarnAfter = b.rpoWarnAfter;
         this.rpoCriticalAfter = b.rpoCriticalAfter;
         this.listeners = List.copyOf(b.listeners);
@@ -125,6 +133,26 @@ public final class ReplicatorConfig {
         return maxConcurrentDestinations;
     }
 
+    /** @return the retention policy for copies, if any. */
+    public java.util.Optional<RetentionPolicy> retentionPolicy() {
+        return java.util.Optional.ofNullable(retentionPolicy);
+    }
+
+    /** @return how failed calls are retried. */
+    public RetryPolicy retryPolicy() {
+        return retryPolicy;
+    }
+
+    /** @return how many calls go to one region at once. */
+    public int maxConcurrentCallsPerRegion() {
+        return maxConcurrentCallsPerRegion;
+    }
+
+    /** @return the seed of the retry jitter. */
+    public long randomSeed() {
+        return randomSeed;
+    }
+
     /** @return the age after which a recovery point is WARN. */
     public Duration rpoWarnAfter() {
         return rpoWarnAfter;
@@ -160,6 +188,6 @@ public final class ReplicatorConfig {
         return "ReplicatorConfig[name=" + name + ", sourceRegion=" + sourceRegion + ", clusterIds=" + clusterIds
                 + ", destinationRegions=" + destinationRegions + ", selection=" + selection
                 + ", copySourceTags=" + copySourceTags + ", includeCopies=" + includeCopies
-                + ", waitForReady=" + waitForReady + ", maxConcurrentDestinations=" + maxConcurrentDestinations + "]";
+                + ", waitForReady=" + waitForReady + ", retentionPolicy=" + retentionPolicy + ", retryPolicy=" + retryPolicy + ", maxConcurrentDestinations=" + maxConcurrentDestinations + "]";
     }
 }

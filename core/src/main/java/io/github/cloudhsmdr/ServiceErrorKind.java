@@ -37,7 +37,8 @@ public enum ServiceErrorKind {
             "TooManyRequestsException", "RequestLimitExceeded", "BandwidthLimitExceeded", "RequestThrottled",
             "RequestThrottledException", "EC2ThrottledException");
     private static final java.util.Set<String> ACCESS_CODES = java.util.Set.of("AccessDeniedException",
-            "UnrecognizedClientException", "InvalidSignatureException", "SignatureDoesNotMatch",
+            "UnrecognizedClientException", "InvalidSignatureException", "IncompleteSignatureException",
+            "MissingAuthenticationTokenException", "SignatureDoesNotMatch",
             "IncompleteSignature", "MissingAuthenticationToken", "InvalidClientTokenId", "ExpiredTokenException",
             "AuthFailure", "RequestExpired");
 

@@ -1,10 +1,12 @@
 package io.github.cloudhsmdr.internal;
 
 import io.github.cloudhsmdr.BackupReplicator;
+import io.github.cloudhsmdr.BackupServiceException;
 import io.github.cloudhsmdr.CopyAction;
 import io.github.cloudhsmdr.CopyEvent;
 import io.github.cloudhsmdr.CopyOutcome;
 import io.github.cloudhsmdr.CopyTags;
+import io.github.cloudhsmdr.Deletion;
 import io.github.cloudhsmdr.DestinationOutcome;
 import io.github.cloudhsmdr.DestinationPlan;
 import io.github.cloudhsmdr.Failure;
@@ -13,12 +15,18 @@ import io.github.cloudhsmdr.RecoveryPointReport;
 import io.github.cloudhsmdr.ReplicationPlan;
 import io.github.cloudhsmdr.ReplicationReport;
 import io.github.cloudhsmdr.ReplicatorConfig;
+import io.github.cloudhsmdr.RetentionDecision;
+import io.github.cloudhsmdr.RetryEvent;
+import io.github.cloudhsmdr.UndoOutcome;
+import io.github.cloudhsmdr.internal.retention.RetentionEvaluation;
+import io.github.cloudhsmdr.internal.retention.RetentionEvaluator;
 import io.github.cloudhsmdr.RunStatus;
 import io.github.cloudhsmdr.ServiceErrorKind;
 import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupFilter;
 import io.github.cloudhsmdr.spi.BackupState;
 import io.github.cloudhsmdr.spi.BackupStore;
+import io.github.cloudhsmdr.internal.retry.Retrier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,12 +39,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 /**
@@ -51,19 +62,34 @@ public final class DefaultBackupReplicator implements BackupReplicator {
 
     private final ReplicatorConfig config;
     private final BackupStore store;
-    private final StoreCalls calls;
+    private final Retrier retrier;
+    private final RegionPacer pacer;
     private final InFlightCopies inFlight;
     private final Listeners listeners;
     private final Planner planner;
+    private final Optional<RetentionEvaluator> retention;
 
     /** @param config a validated configuration (see {@code ReplicatorBuilder}) */
     public DefaultBackupReplicator(ReplicatorConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.store = config.backupStore();
-        this.calls = new StoreCalls();
-        this.inFlight = new InFlightCopies(IN_FLIGHT_GRACE);
         this.listeners = new Listeners(config.listeners());
-        this.planner = new Planner(config, calls, inFlight);
+        this.retrier = new Retrier(config.retryPolicy(), config.clock(), config.sleeper(),
+                new Random(config.randomSeed()), (operation, region, attempt, error, wait) -> {
+                    RetryEvent event = new RetryEvent(config.name(), operation, region, attempt, error.kind(),
+                            error.getMessage(), wait);
+                    listeners.fire("onRetry", l -> l.onRetry(event));
+                });
+        this.pacer = new RegionPacer(config.maxConcurrentCallsPerRegion(), config.sleeper());
+        this.inFlight = new InFlightCopies(IN_FLIGHT_GRACE);
+        this.planner = new Planner(config, inFlight);
+        this.retention = config.retentionPolicy().map(p -> new RetentionEvaluator(p, config.name(),
+                config.sourceRegion()));
+    }
+
+    /** @return the calls of a new run, under a new retry budget. */
+    private StoreCalls newRun() {
+        return new StoreCalls(retrier, retrier.startBudget(), pacer);
     }
 
     @Override
@@ -73,14 +99,34 @@ public final class DefaultBackupReplicator implements BackupReplicator {
 
     @Override
     public ReplicationPlan plan() {
-        ReplicationPlan plan = planner.plan();
+        ReplicationPlan plan = planner.plan(newRun());
         listeners.fire("onPlanCreated", l -> l.onPlanCreated(plan));
         return plan;
     }
 
     @Override
+    public List<UndoOutcome> undoDeletions(ReplicationReport report) {
+        Objects.requireNonNull(report, "report");
+        StoreCalls calls = newRun();
+        List<UndoOutcome> undone = new ArrayList<>();
+        report.deletions().filter(Deletion::succeeded).forEach(d -> {
+            try {
+                Backup b = calls.call("RestoreBackup", d.region(), d.backupId(),
+                        () -> store.restoreBackup(d.region(), d.backupId()));
+                undone.add(new UndoOutcome(d.backupId(), d.region(), b.state(), null));
+            } catch (CallFailedException e) {
+                undone.add(new UndoOutcome(d.backupId(), d.region(), null, e.failure()));
+            }
+        });
+        LOG.info("Undo of deletions replicator={} restored={} failed={}", config.name(),
+                undone.stream().filter(UndoOutcome::restored).count(),
+                undone.stream().filter(u -> !u.restored()).count());
+        return undone;
+    }
+
+    @Override
     public RecoveryPointReport measureRecoveryPoints() {
-        RecoveryPointReport report = new RecoveryPointMeter(config, calls).measure();
+        RecoveryPointReport report = new RecoveryPointMeter(config, newRun()).measure();
         LOG.info("Recovery points measured replicator={} worst={} points={}", config.name(), report.worst(),
                 report.points().size());
         listeners.fire("onRecoveryPointsMeasured", l -> l.onRecoveryPointsMeasured(report));
@@ -99,7 +145,7 @@ public final class DefaultBackupReplicator implements BackupReplicator {
         Map<String, List<DestinationPlan>> byRegion = plan.destinations().stream()
                 .collect(Collectors.groupingBy(DestinationPlan::destinationRegion, LinkedHashMap::new,
                         Collectors.toList()));
-        List<DestinationOutcome> outcomes = runPerRegion(byRegion);
+        List<DestinationOutcome> outcomes = new ApplyRun(newRun()).runPerRegion(byRegion);
         List<RunStatus> statuses = new ArrayList<>();
         outcomes.forEach(o -> statuses.add(o.status()));
         plan.failures().forEach(f -> statuses.add(RunStatus.FAILED));
@@ -114,215 +160,331 @@ public final class DefaultBackupReplicator implements BackupReplicator {
         return report;
     }
 
-    private List<DestinationOutcome> runPerRegion(Map<String, List<DestinationPlan>> byRegion) {
-        if (byRegion.isEmpty()) {
-            return List.of();
+    /** One application of a plan, with its own calls and retry budget. */
+    private final class ApplyRun {
+        private final StoreCalls calls;
+
+        ApplyRun(StoreCalls calls) {
+            this.calls = calls;
         }
-        int threads = Math.min(config.maxConcurrentDestinations(), byRegion.size());
-        ExecutorService pool = Executors.newFixedThreadPool(threads, threadFactory(config.name()));
-        try {
-            List<Future<List<DestinationOutcome>>> futures = new ArrayList<>();
-            for (Map.Entry<String, List<DestinationPlan>> e : byRegion.entrySet()) {
-                futures.add(pool.submit(() -> applyRegion(e.getKey(), e.getValue())));
+
+        private List<DestinationOutcome> runPerRegion(Map<String, List<DestinationPlan>> byRegion) {
+            if (byRegion.isEmpty()) {
+                return List.of();
             }
-            List<DestinationOutcome> outcomes = new ArrayList<>();
-            int i = 0;
-            for (Map.Entry<String, List<DestinationPlan>> e : byRegion.entrySet()) {
-                outcomes.addAll(await(futures.get(i++), e.getKey(), e.getValue()));
+            int threads = Math.min(config.maxConcurrentDestinations(), byRegion.size());
+            ExecutorService pool = Executors.newFixedThreadPool(threads, threadFactory(config.name()));
+            try {
+                List<Future<List<DestinationOutcome>>> futures = new ArrayList<>();
+                for (Map.Entry<String, List<DestinationPlan>> e : byRegion.entrySet()) {
+                    futures.add(pool.submit(() -> applyRegion(e.getKey(), e.getValue())));
+                }
+                List<DestinationOutcome> outcomes = new ArrayList<>();
+                int i = 0;
+                for (Map.Entry<String, List<DestinationPlan>> e : byRegion.entrySet()) {
+                    outcomes.addAll(await(futures.get(i++), e.getKey(), e.getValue()));
+                }
+                return outcomes;
+            } finally {
+                pool.shutdownNow();
             }
-            return outcomes;
-        } finally {
-            pool.shutdownNow();
         }
-    }
 
-    private List<DestinationOutcome> await(Future<List<DestinationOutcome>> future, String region,
-            List<DestinationPlan> plans) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return failAll(plans, new Failure(ServiceErrorKind.UNKNOWN, "Replicate",
-                    "run interrupted while working on " + region, 0));
-        } catch (ExecutionException e) {
-            LOG.debug("Destination worker failed region={}", region, e.getCause());
-            return failAll(plans, Failure.of(e.getCause(), "Replicate to " + region, 1));
+        private List<DestinationOutcome> await(Future<List<DestinationOutcome>> future, String region,
+                List<DestinationPlan> plans) {
+            try {
+                return future.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return failAll(plans, new Failure(ServiceErrorKind.UNKNOWN, "Replicate",
+                        "run interrupted while working on " + region, 0));
+            } catch (ExecutionException e) {
+                LOG.debug("Destination worker failed region={}", region, e.getCause());
+                return failAll(plans, Failure.of(e.getCause(), "Replicate to " + region, 1));
+            }
         }
-    }
 
-    private static List<DestinationOutcome> failAll(List<DestinationPlan> plans, Failure failure) {
-        return plans.stream().map(p -> new DestinationOutcome(p.clusterId(), p.destinationRegion(), RunStatus.FAILED,
-                List.of(), failure)).collect(Collectors.toList());
-    }
+        private List<DestinationOutcome> failAll(List<DestinationPlan> plans, Failure failure) {
+            return plans.stream().map(p -> new DestinationOutcome(p.clusterId(), p.destinationRegion(), RunStatus.FAILED,
+                    List.of(), failure)).collect(Collectors.toList());
+        }
 
-    /** Works through every (cluster, region) pair of one destination region. Runs on a pool thread. */
-    private List<DestinationOutcome> applyRegion(String region, List<DestinationPlan> plans) {
-        Map<String, List<Backup>> presentNow = recheck(region, plans);
-        List<List<CopyOutcome>> perPlan = new ArrayList<>();
-        for (DestinationPlan p : plans) {
-            List<CopyOutcome> copies = new ArrayList<>();
-            if (!p.failed()) {
-                for (PlannedCopy item : p.items()) {
-                    copies.add(applyItem(p, item, presentNow));
+        /** Works through every (cluster, region) pair of one destination region. Runs on a pool thread. */
+        private List<DestinationOutcome> applyRegion(String region, List<DestinationPlan> plans) {
+            Map<String, List<Backup>> presentNow = recheck(region, plans);
+            List<List<CopyOutcome>> perPlan = new ArrayList<>();
+            for (DestinationPlan p : plans) {
+                List<CopyOutcome> copies = new ArrayList<>();
+                if (!p.failed()) {
+                    for (PlannedCopy item : p.items()) {
+                        copies.add(applyItem(p, item, presentNow));
+                    }
+                }
+                perPlan.add(copies);
+            }
+            if (!config.waitForReady().isZero()) {
+                new ReadyWaiter(config, calls, region).await(perPlan);
+            }
+            RetentionEvaluation evaluation = null;
+            String retentionFailure = null;
+            if (retention.isPresent() && plans.stream().anyMatch(p -> !p.failed())) {
+                try {
+                    Inventory inventory = Inventory.read(config, calls, region);
+                    evaluation = retention.get().evaluate(region, inventory.backups(), inventory.localClusterIds(),
+                            config.clock().instant());
+                } catch (CallFailedException e) {
+                    retentionFailure = "skipped: listing " + region + " failed: " + e.failure().message();
                 }
             }
-            perPlan.add(copies);
-        }
-        if (!config.waitForReady().isZero()) {
-            new ReadyWaiter(config, calls, region).await(perPlan);
-        }
-        List<DestinationOutcome> outcomes = new ArrayList<>();
-        for (int i = 0; i < plans.size(); i++) {
-            DestinationPlan p = plans.get(i);
-            List<CopyOutcome> copies = perPlan.get(i);
-            outcomes.add(new DestinationOutcome(p.clusterId(), region, status(p, copies), copies, p.failure()));
-        }
-        return outcomes;
-    }
-
-    /**
-     * Looks the plan's copies up once more just before copying: a plan may have been made a while ago, or
-     * another process may have copied meanwhile. A failure here is not fatal: the copies go ahead as
-     * planned.
-     */
-    private Map<String, List<Backup>> recheck(String region, List<DestinationPlan> plans) {
-        List<String> ids = plans.stream().flatMap(p -> p.toCopy().stream()).map(PlannedCopy::sourceBackupId)
-                .distinct().collect(Collectors.toList());
-        if (ids.isEmpty()) {
-            return Map.of();
-        }
-        try {
-            return calls.call("DescribeBackups", region, null,
-                    () -> store.describeBackups(region, BackupFilter.sourceBackupIds(ids))).stream()
-                    .filter(b -> b.sourceBackup() != null && b.state().isLive())
-                    .collect(Collectors.groupingBy(Backup::sourceBackup));
-        } catch (CallFailedException e) {
-            LOG.debug("Re-check before copying failed region={}: {}", region, e.failure().message());
-            return Map.of();
-        }
-    }
-
-    private CopyOutcome applyItem(DestinationPlan p, PlannedCopy item, Map<String, List<Backup>> presentNow) {
-        switch (item.action()) {
-            case ALREADY_PRESENT:
-                return outcome(item, CopyAction.ALREADY_PRESENT, item.existingCopyId(), BackupState.READY,
-                        item.reason(), null);
-            case IN_PROGRESS:
-                return outcome(item, CopyAction.IN_PROGRESS, item.existingCopyId(),
-                        item.existingCopyId() == null ? null : BackupState.CREATE_IN_PROGRESS, item.reason(), null);
-            case PENDING_DELETION:
-                return outcome(item, CopyAction.SKIPPED, item.existingCopyId(), BackupState.PENDING_DELETION,
-                        item.reason(), null);
-            case SKIP:
-                return outcome(item, CopyAction.SKIPPED, item.existingCopyId(), null, item.reason(), null);
-            default:
-                break;
-        }
-        List<Backup> present = presentNow.getOrDefault(item.sourceBackupId(), List.of());
-        if (!present.isEmpty()) {
-            Backup b = present.get(0);
-            return outcome(item, b.state() == BackupState.READY ? CopyAction.ALREADY_PRESENT : CopyAction.IN_PROGRESS,
-                    b.backupId(), b.state(), "found " + b.state() + " in " + p.destinationRegion()
-                            + " just before copying; not copied again", null);
-        }
-        return copy(p, item);
-    }
-
-    private CopyOutcome copy(DestinationPlan p, PlannedCopy item) {
-        String region = p.destinationRegion();
-        String source = config.sourceRegion();
-        String id = item.sourceBackupId();
-        CopyEvent event = new CopyEvent(config.name(), p.clusterId(), source, id, region);
-        listeners.fire("onCopyStarted", l -> l.onCopyStarted(event));
-        CopyTagger.Tags tags = CopyTagger.tagsFor(config, p.clusterId(), item);
-        Instant startedAt = config.clock().instant();
-        LOG.debug("Copying replicator={} cluster={} backup={} from={} to={}", config.name(), p.clusterId(), id,
-                source, region);
-        try {
-            calls.call("CopyBackupToRegion", source, id,
-                    () -> store.copyBackupToRegion(source, id, region, tags.tags()));
-        } catch (CallFailedException e) {
-            Failure failure = e.failure();
-            Optional<String> gone = sourceGone(failure, id);
-            if (gone.isPresent()) {
-                return outcome(item, CopyAction.SOURCE_GONE, null, null, gone.get(), null);
+            List<DestinationOutcome> outcomes = new ArrayList<>();
+            for (int i = 0; i < plans.size(); i++) {
+                DestinationPlan p = plans.get(i);
+                List<CopyOutcome> copies = perPlan.get(i);
+                List<RetentionDecision> decisions = evaluation == null ? List.of()
+                        : evaluation.decisionsFor(p.clusterId());
+                List<Deletion> deletions = new ArrayList<>();
+                String note = p.failed() ? "" : retentionFailure == null ? "" : retentionFailure;
+                if (evaluation != null && !p.failed()) {
+                    Optional<String> deferred = deferral(copies);
+                    if (deferred.isPresent()) {
+                        note = decisions.stream().anyMatch(RetentionDecision::deletes)
+                                ? "deferred: " + deferred.get() : "";
+                    } else {
+                        decisions.stream().filter(RetentionDecision::deletes)
+                                .forEach(d -> deletions.add(delete(d)));
+                    }
+                }
+                boolean deletionFailed = deletions.stream().anyMatch(d -> !d.succeeded());
+                RunStatus status = status(p, copies);
+                if (deletionFailed && status == RunStatus.SUCCESS) {
+                    status = RunStatus.PARTIAL;
+                }
+                outcomes.add(new DestinationOutcome(p.clusterId(), region, status, copies, p.failure(), decisions,
+                        deletions, note));
             }
-            Optional<Backup> landed = failure.kind().isAmbiguous() ? findCopy(region, id) : Optional.empty();
-            if (landed.isEmpty()) {
+            return outcomes;
+        }
+
+        /**
+         * Looks the plan's copies up once more just before copying: a plan may have been made a while ago, or
+         * another process may have copied meanwhile. A failure here is not fatal: the copies go ahead as
+         * planned.
+         */
+        private Map<String, List<Backup>> recheck(String region, List<DestinationPlan> plans) {
+            List<String> ids = plans.stream().flatMap(p -> p.toCopy().stream()).map(PlannedCopy::sourceBackupId)
+                    .distinct().collect(Collectors.toList());
+            if (ids.isEmpty()) {
+                return Map.of();
+            }
+            try {
+                return calls.call("DescribeBackups", region, null,
+                        () -> store.describeBackups(region, BackupFilter.sourceBackupIds(ids))).stream()
+                        .filter(b -> b.sourceBackup() != null && b.state().isLive())
+                        .collect(Collectors.groupingBy(Backup::sourceBackup));
+            } catch (CallFailedException e) {
+                LOG.debug("Re-check before copying failed region={}: {}", region, e.failure().message());
+                return Map.of();
+            }
+        }
+
+        private CopyOutcome applyItem(DestinationPlan p, PlannedCopy item, Map<String, List<Backup>> presentNow) {
+            switch (item.action()) {
+                case ALREADY_PRESENT:
+                    return outcome(item, CopyAction.ALREADY_PRESENT, item.existingCopyId(), BackupState.READY,
+                            item.reason(), null);
+                case IN_PROGRESS:
+                    return outcome(item, CopyAction.IN_PROGRESS, item.existingCopyId(),
+                            item.existingCopyId() == null ? null : BackupState.CREATE_IN_PROGRESS, item.reason(), null);
+                case PENDING_DELETION:
+                    return outcome(item, CopyAction.SKIPPED, item.existingCopyId(), BackupState.PENDING_DELETION,
+                            item.reason(), null);
+                case SKIP:
+                    return outcome(item, CopyAction.SKIPPED, item.existingCopyId(), null, item.reason(), null);
+                default:
+                    break;
+            }
+            List<Backup> present = presentNow.getOrDefault(item.sourceBackupId(), List.of());
+            if (!present.isEmpty()) {
+                Backup b = present.get(0);
+                return outcome(item, b.state() == BackupState.READY ? CopyAction.ALREADY_PRESENT : CopyAction.IN_PROGRESS,
+                        b.backupId(), b.state(), "found " + b.state() + " in " + p.destinationRegion()
+                                + " just before copying; not copied again", null);
+            }
+            return copy(p, item);
+        }
+
+        private CopyOutcome copy(DestinationPlan p, PlannedCopy item) {
+            String region = p.destinationRegion();
+            String source = config.sourceRegion();
+            String id = item.sourceBackupId();
+            CopyEvent event = new CopyEvent(config.name(), p.clusterId(), source, id, region);
+            listeners.fire("onCopyStarted", l -> l.onCopyStarted(event));
+            CopyTagger.Tags tags = CopyTagger.tagsFor(config, p.clusterId(), item);
+            Instant startedAt = config.clock().instant();
+            LOG.debug("Copying replicator={} cluster={} backup={} from={} to={}", config.name(), p.clusterId(), id,
+                    source, region);
+            // CopyBackupToRegion is not idempotent: after an ambiguous failure (timeout, 5xx, reset) the copy
+            // may exist, so every retry first looks it up in the destination and stops if it is there.
+            AtomicReference<Backup> reconciled = new AtomicReference<>();
+            AtomicBoolean ambiguous = new AtomicBoolean();
+            try {
+                calls.callAttempts("CopyBackupToRegion", source, id, attempt -> {
+                    if (ambiguous.get()) {
+                        Optional<Backup> landed = lookUpLive(region, id);
+                        if (landed.isPresent()) {
+                            reconciled.set(landed.get());
+                            return null;
+                        }
+                    }
+                    try {
+                        return store.copyBackupToRegion(source, id, region, tags.tags());
+                    } catch (BackupServiceException e) {
+                        ambiguous.set(e.kind().isAmbiguous());
+                        throw e;
+                    }
+                });
+            } catch (CallFailedException e) {
+                Failure failure = e.failure();
+                Optional<String> gone = sourceGone(failure, id);
+                if (gone.isPresent()) {
+                    return outcome(item, CopyAction.SOURCE_GONE, null, null, gone.get(), null);
+                }
+                Optional<Backup> landed = failure.kind().isAmbiguous() ? findCopy(region, id) : Optional.empty();
+                if (landed.isEmpty()) {
+                    listeners.fire("onCopyFailed", l -> l.onCopyFailed(event, failure));
+                    return outcome(item, CopyAction.FAILED, null, null, "", failure);
+                }
+                return succeeded(event, item, landed.get(), "copy call failed (" + failure.kind()
+                        + ") but the copy exists" + tags.note());
+            }
+            if (reconciled.get() != null) {
+                return succeeded(event, item, reconciled.get(), "copy call failed ambiguously, and the copy was "
+                        + "found in " + region + " before retrying" + tags.note());
+            }
+            Optional<Backup> found = findCopy(region, id);
+            if (found.isEmpty()) {
+                inFlight.remember(region, id, startedAt);
+                CopyOutcome o = outcome(item, CopyAction.COPIED, null, null,
+                        "copy started; not yet listed in " + region + tags.note(), null);
+                listeners.fire("onCopySucceeded", l -> l.onCopySucceeded(event, o));
+                return o;
+            }
+            return succeeded(event, item, found.get(), "copy started" + tags.note());
+        }
+
+        private CopyOutcome succeeded(CopyEvent event, PlannedCopy item, Backup copy, String detail) {
+            if (copy.state() == BackupState.DELETED) {
+                Failure failure = new Failure(ServiceErrorKind.COPY_FAILED, "CopyBackupToRegion",
+                        "copy " + copy.backupId() + " of " + item.sourceBackupId() + " failed inside AWS in "
+                                + copy.region() + " (DELETED); a later run copies it again", 1);
                 listeners.fire("onCopyFailed", l -> l.onCopyFailed(event, failure));
-                return outcome(item, CopyAction.FAILED, null, null, "", failure);
+                return outcome(item, CopyAction.FAILED, copy.backupId(), copy.state(), "", failure);
             }
-            return succeeded(event, item, landed.get(), "copy call failed (" + failure.kind()
-                    + ") but the copy exists" + tags.note());
-        }
-        Optional<Backup> found = findCopy(region, id);
-        if (found.isEmpty()) {
-            inFlight.remember(region, id, startedAt);
-            CopyOutcome o = outcome(item, CopyAction.COPIED, null, null,
-                    "copy started; not yet listed in " + region + tags.note(), null);
+            CopyOutcome o = outcome(item, CopyAction.COPIED, copy.backupId(), copy.state(), detail, null);
             listeners.fire("onCopySucceeded", l -> l.onCopySucceeded(event, o));
             return o;
         }
-        return succeeded(event, item, found.get(), "copy started" + tags.note());
-    }
 
-    private CopyOutcome succeeded(CopyEvent event, PlannedCopy item, Backup copy, String detail) {
-        if (copy.state() == BackupState.DELETED) {
-            Failure failure = new Failure(ServiceErrorKind.COPY_FAILED, "CopyBackupToRegion",
-                    "copy " + copy.backupId() + " of " + item.sourceBackupId() + " failed inside AWS in "
-                            + copy.region() + " (DELETED); a later run copies it again", 1);
-            listeners.fire("onCopyFailed", l -> l.onCopyFailed(event, failure));
-            return outcome(item, CopyAction.FAILED, copy.backupId(), copy.state(), "", failure);
-        }
-        CopyOutcome o = outcome(item, CopyAction.COPIED, copy.backupId(), copy.state(), detail, null);
-        listeners.fire("onCopySucceeded", l -> l.onCopySucceeded(event, o));
-        return o;
-    }
-
-    /**
-     * After a copy call was refused as not found or invalid, checks whether the source backup is simply gone
-     * (deleted since the plan was made).
-     *
-     * @return the reason when it is gone
-     */
-    private Optional<String> sourceGone(Failure failure, String sourceBackupId) {
-        if (failure.kind() != ServiceErrorKind.RESOURCE_NOT_FOUND && failure.kind() != ServiceErrorKind.INVALID_REQUEST) {
-            return Optional.empty();
-        }
-        String source = config.sourceRegion();
-        try {
-            List<Backup> found = calls.call("DescribeBackups", source, sourceBackupId,
-                    () -> store.describeBackups(source, BackupFilter.backupIds(List.of(sourceBackupId))));
-            Optional<Backup> b = found.stream().filter(x -> x.backupId().equals(sourceBackupId)).findFirst();
-            if (b.isEmpty()) {
-                return Optional.of("source backup no longer exists in " + source);
+        /**
+         * After a copy call was refused as not found or invalid, checks whether the source backup is simply gone
+         * (deleted since the plan was made).
+         *
+         * @return the reason when it is gone
+         */
+        private Optional<String> sourceGone(Failure failure, String sourceBackupId) {
+            if (failure.kind() != ServiceErrorKind.RESOURCE_NOT_FOUND && failure.kind() != ServiceErrorKind.INVALID_REQUEST) {
+                return Optional.empty();
             }
-            if (b.get().state() != BackupState.READY) {
-                return Optional.of("source backup is " + b.get().state() + " in " + source + " since the plan was made");
+            String source = config.sourceRegion();
+            try {
+                List<Backup> found = calls.call("DescribeBackups", source, sourceBackupId,
+                        () -> store.describeBackups(source, BackupFilter.backupIds(List.of(sourceBackupId))));
+                Optional<Backup> b = found.stream().filter(x -> x.backupId().equals(sourceBackupId)).findFirst();
+                if (b.isEmpty()) {
+                    return Optional.of("source backup no longer exists in " + source);
+                }
+                if (b.get().state() != BackupState.READY) {
+                    return Optional.of("source backup is " + b.get().state() + " in " + source + " since the plan was made");
+                }
+                return Optional.empty();
+            } catch (CallFailedException e) {
+                return failure.kind() == ServiceErrorKind.RESOURCE_NOT_FOUND
+                        ? Optional.of("source backup no longer exists in " + source + ": " + failure.message())
+                        : Optional.empty();
+            }
+        }
+
+        /**
+         * Retention deletes only after the run's new copies are found in the destination, so a region never
+         * loses a good copy to a copy that failed.
+         *
+         * @return why deletions wait for a later run, if they do
+         */
+        private Optional<String> deferral(List<CopyOutcome> copies) {
+            if (copies.stream().anyMatch(CopyOutcome::failed)) {
+                return Optional.of("a copy in this run failed; nothing is deleted until the copies are in place");
+            }
+            if (copies.stream().anyMatch(c -> c.action() == CopyAction.COPIED && c.destinationBackupId() == null)) {
+                return Optional.of("a copy made in this run is not listed yet; nothing is deleted until it is");
             }
             return Optional.empty();
-        } catch (CallFailedException e) {
-            return failure.kind() == ServiceErrorKind.RESOURCE_NOT_FOUND
-                    ? Optional.of("source backup no longer exists in " + source + ": " + failure.message())
-                    : Optional.empty();
         }
-    }
 
-    /** Finds the copy of {@code sourceBackupId} in {@code region}: the newest live one, else the newest at all. */
-    private Optional<Backup> findCopy(String region, String sourceBackupId) {
-        List<Backup> copies;
-        try {
-            copies = calls.call("DescribeBackups", region, sourceBackupId,
-                    () -> store.describeBackups(region, BackupFilter.sourceBackupIds(List.of(sourceBackupId))));
-        } catch (CallFailedException e) {
-            LOG.debug("Looking up copy failed region={} backup={}: {}", region, sourceBackupId,
-                    e.failure().message());
-            return Optional.empty();
+        private Deletion delete(RetentionDecision d) {
+            String region = d.destinationRegion();
+            Deletion deletion;
+            try {
+                Backup after = calls.callAttempts("DeleteBackup", region, d.backupId(), attempt -> {
+                    try {
+                        return store.deleteBackup(region, d.backupId());
+                    } catch (BackupServiceException e) {
+                        // a retried delete whose first attempt took effect is refused: look at the copy instead
+                        if (attempt > 1 && e.kind() == ServiceErrorKind.INVALID_REQUEST) {
+                            Optional<Backup> now = store.describeBackups(region,
+                                    BackupFilter.backupIds(List.of(d.backupId()))).stream().findFirst();
+                            if (now.isPresent() && now.get().state() == BackupState.PENDING_DELETION) {
+                                return now.get();
+                            }
+                        }
+                        throw e;
+                    }
+                });
+                deletion = new Deletion(d.backupId(), region, d.sourceBackupId(), d.createTimestamp(), d.verdict(),
+                        d.reasons(), after.deleteTimestamp(), null);
+                LOG.debug("Retention deleted replicator={} region={} backup={} source={} verdict={} until={}",
+                        config.name(), region, d.backupId(), d.sourceBackupId(), d.verdict(), after.deleteTimestamp());
+            } catch (CallFailedException e) {
+                deletion = new Deletion(d.backupId(), region, d.sourceBackupId(), d.createTimestamp(), d.verdict(),
+                        d.reasons(), null, e.failure());
+            }
+            Deletion done = deletion;
+            listeners.fire("onCopyDeleted", l -> l.onCopyDeleted(done));
+            return done;
         }
-        Comparator<Backup> byCopyTime = Comparator.comparing(Backup::copyTimestamp,
-                Comparator.nullsFirst(Comparator.naturalOrder())).thenComparing(Backup::backupId);
-        Optional<Backup> live = copies.stream().filter(b -> b.state().isLive()).max(byCopyTime);
-        return live.isPresent() ? live : copies.stream().max(byCopyTime);
+
+        /** One lookup, without retries of its own: a failure fails the attempt it runs in. */
+        private Optional<Backup> lookUpLive(String region, String sourceBackupId) {
+            return store.describeBackups(region, BackupFilter.sourceBackupIds(List.of(sourceBackupId))).stream()
+                    .filter(b -> sourceBackupId.equals(b.sourceBackup()) && b.state().isLive())
+                    .max(Comparator.comparing(Backup::copyTimestamp, Comparator.nullsFirst(Comparator.naturalOrder())));
+        }
+
+        /** Finds the copy of {@code sourceBackupId} in {@code region}: the newest live one, else the newest at all. */
+        private Optional<Backup> findCopy(String region, String sourceBackupId) {
+            List<Backup> copies;
+            try {
+                copies = calls.call("DescribeBackups", region, sourceBackupId,
+                        () -> store.describeBackups(region, BackupFilter.sourceBackupIds(List.of(sourceBackupId))));
+            } catch (CallFailedException e) {
+                LOG.debug("Looking up copy failed region={} backup={}: {}", region, sourceBackupId,
+                        e.failure().message());
+                return Optional.empty();
+            }
+            Comparator<Backup> byCopyTime = Comparator.comparing(Backup::copyTimestamp,
+                    Comparator.nullsFirst(Comparator.naturalOrder())).thenComparing(Backup::backupId);
+            Optional<Backup> live = copies.stream().filter(b -> b.state().isLive()).max(byCopyTime);
+            return live.isPresent() ? live : copies.stream().max(byCopyTime);
+        }
     }
 
     static CopyOutcome outcome(PlannedCopy item, CopyAction action, String copyId, BackupState state, String detail,

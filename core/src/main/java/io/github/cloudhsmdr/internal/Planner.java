@@ -6,6 +6,8 @@ import io.github.cloudhsmdr.PlannedAction;
 import io.github.cloudhsmdr.PlannedCopy;
 import io.github.cloudhsmdr.ReplicationPlan;
 import io.github.cloudhsmdr.ReplicatorConfig;
+import io.github.cloudhsmdr.internal.retention.RetentionEvaluation;
+import io.github.cloudhsmdr.internal.retention.RetentionEvaluator;
 import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupFilter;
 import io.github.cloudhsmdr.spi.BackupState;
@@ -33,12 +35,10 @@ final class Planner {
             Comparator.nullsLast(Comparator.reverseOrder())).thenComparing(Backup::backupId);
 
     private final ReplicatorConfig config;
-    private final StoreCalls calls;
     private final InFlightCopies inFlight;
 
-    Planner(ReplicatorConfig config, StoreCalls calls, InFlightCopies inFlight) {
+    Planner(ReplicatorConfig config, InFlightCopies inFlight) {
         this.config = config;
-        this.calls = calls;
         this.inFlight = inFlight;
     }
 
@@ -46,7 +46,7 @@ final class Planner {
     private record ClusterSelection(String clusterId, List<Backup> selected, List<PlannedCopy> skipped) {
     }
 
-    ReplicationPlan plan() {
+    ReplicationPlan plan(StoreCalls calls) {
         Instant now = config.clock().instant();
         String source = config.sourceRegion();
         List<Failure> failures = new ArrayList<>();
@@ -74,20 +74,28 @@ final class Planner {
         selections.forEach(s -> s.selected().forEach(b -> candidateIds.add(b.backupId())));
 
         List<DestinationPlan> destinations = new ArrayList<>();
+        Optional<RetentionEvaluator> retention = config.retentionPolicy()
+                .map(p -> new RetentionEvaluator(p, config.name(), source));
         for (String destination : config.destinationRegions()) {
             List<Backup> existing = List.of();
+            RetentionEvaluation evaluation = null;
             Failure listFailure = null;
-            if (!candidateIds.isEmpty()) {
-                try {
+            try {
+                if (retention.isPresent()) {
+                    Inventory inventory = Inventory.read(config, calls, destination);
+                    existing = inventory.backups();
+                    evaluation = retention.get().evaluate(destination, inventory.backups(),
+                            inventory.localClusterIds(), now);
+                } else if (!candidateIds.isEmpty()) {
                     existing = calls.call("DescribeBackups", destination, null,
                             () -> config.backupStore().describeBackups(destination,
                                     BackupFilter.sourceBackupIds(candidateIds)));
-                } catch (CallFailedException e) {
-                    listFailure = e.failure();
                 }
+            } catch (CallFailedException e) {
+                listFailure = e.failure();
             }
             Map<String, List<Backup>> bySource = existing.stream()
-                    .filter(b -> b.sourceBackup() != null)
+                    .filter(b -> b.sourceBackup() != null && candidateIds.contains(b.sourceBackup()))
                     .collect(Collectors.groupingBy(Backup::sourceBackup, LinkedHashMap::new, Collectors.toList()));
             for (ClusterSelection s : selections) {
                 if (listFailure != null) {
@@ -98,8 +106,12 @@ final class Planner {
                 for (Backup b : s.selected()) {
                     items.add(classify(b, destination, bySource.getOrDefault(b.backupId(), List.of()), now));
                 }
+                if (evaluation != null) {
+                    items = withoutChurn(s.clusterId(), items, evaluation);
+                }
                 items.addAll(s.skipped());
-                destinations.add(new DestinationPlan(s.clusterId(), destination, items, null));
+                destinations.add(new DestinationPlan(s.clusterId(), destination, items, null,
+                        evaluation == null ? List.of() : evaluation.decisionsFor(s.clusterId())));
             }
         }
         ReplicationPlan plan = new ReplicationPlan(config.name(), source, now, destinations, failures);
@@ -134,6 +146,34 @@ final class Planner {
                     .collect(Collectors.toList());
         }
         return new ClusterSelection(clusterId, selected, skipped);
+    }
+
+    /**
+     * No churn: a backup whose copy retention would delete straight away is not copied, whether it is older
+     * than what the policy keeps or its earlier copy was deleted by retention. All of a cluster's candidates
+     * are asked at once, since copies made in one run compete for the same slots.
+     */
+    private static List<PlannedCopy> withoutChurn(String clusterId, List<PlannedCopy> items,
+            RetentionEvaluation evaluation) {
+        Map<String, Instant> candidates = new LinkedHashMap<>();
+        items.stream().filter(PlannedCopy::copies).filter(i -> i.createTimestamp() != null)
+                .forEach(i -> candidates.put(i.sourceBackupId(), i.createTimestamp()));
+        if (candidates.isEmpty()) {
+            return items;
+        }
+        Set<String> kept = evaluation.wouldKeep(clusterId, candidates);
+        List<PlannedCopy> result = new ArrayList<>();
+        for (PlannedCopy i : items) {
+            if (candidates.containsKey(i.sourceBackupId()) && !kept.contains(i.sourceBackupId())) {
+                result.add(new PlannedCopy(i.sourceBackupId(), i.createTimestamp(), PlannedAction.SKIP,
+                        "retention would not keep a copy of it (" + evaluation.policy()
+                                + "); not copied, so it is never copied and deleted again", i.existingCopyId(),
+                        i.sourceTags()));
+            } else {
+                result.add(i);
+            }
+        }
+        return result;
     }
 
     private PlannedCopy classify(Backup source, String destination, List<Backup> copies, Instant now) {

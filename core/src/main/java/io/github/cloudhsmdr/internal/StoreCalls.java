@@ -1,31 +1,49 @@
 package io.github.cloudhsmdr.internal;
 
-import io.github.cloudhsmdr.BackupServiceException;
-import io.github.cloudhsmdr.Failure;
+import io.github.cloudhsmdr.internal.retry.Attempted;
+import io.github.cloudhsmdr.internal.retry.Retrier;
+import io.github.cloudhsmdr.internal.retry.RetryBudget;
 
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
- * Runs one store call on behalf of the engine; failures come out as {@link CallFailedException} carrying a
- * {@link Failure} (classification, attempts, message). Retries live here.
+ * Runs the store calls of one run (a plan, an apply, a measurement): each call is paced per region and
+ * retried under the run's one time budget; a call that fails for good comes out as
+ * {@link CallFailedException} carrying the {@link io.github.cloudhsmdr.Failure} for the report.
  */
-class StoreCalls {
+final class StoreCalls {
+    private final Retrier retrier;
+    private final RetryBudget budget;
+    private final RegionPacer pacer;
+
+    StoreCalls(Retrier retrier, RetryBudget budget, RegionPacer pacer) {
+        this.retrier = retrier;
+        this.budget = budget;
+        this.pacer = pacer;
+    }
 
     /**
-     * @param operation  the API operation, for messages
+     * @param operation  the API operation, for messages and pacing
      * @param region     the region the call goes to
      * @param resourceId the backup or cluster involved, or {@code null}
      * @param body       the call
      * @throws CallFailedException when the call fails for good
      */
     <T> T call(String operation, String region, String resourceId, Supplier<T> body) {
-        try {
-            return body.get();
-        } catch (BackupServiceException e) {
-            throw new CallFailedException(Failure.of(e, operation, 1), e);
-        } catch (RuntimeException e) {
-            throw new CallFailedException(Failure.of(e, operation + " in " + region
-                    + (resourceId == null ? "" : " for " + resourceId), 1), e);
+        return callAttempts(operation, region, resourceId, attempt -> body.get());
+    }
+
+    /**
+     * Like {@link #call}, but the body is told the attempt number (from 1), so a call that is not idempotent
+     * can look up whether an earlier, ambiguous attempt took effect before sending again.
+     */
+    <T> T callAttempts(String operation, String region, String resourceId, IntFunction<T> body) {
+        Attempted<T> result = retrier.execute(budget, operation, region,
+                attempt -> pacer.run(operation, region, () -> body.apply(attempt)));
+        if (result.succeeded()) {
+            return result.value();
         }
+        throw new CallFailedException(result.failure().toFailure(), result.failure().lastError());
     }
 }

@@ -42,6 +42,8 @@ public final class CloudHsmModel {
     public static final int MAX_BACKUPS_PAGE = 50;
     /** The largest MaxResults DescribeClusters accepts. */
     public static final int MAX_CLUSTERS_PAGE = 25;
+    /** The largest MaxResults ListTags accepts. */
+    public static final int MAX_TAGS_PAGE = 100;
     /** The account id used in ARNs. */
     public static final String ACCOUNT_ID = "111122223333";
 
@@ -61,7 +63,8 @@ public final class CloudHsmModel {
 
     /**
      * A hook that runs before every operation and may throw a {@link CloudHsmModelException} to fail it.
-     * The HTTP emulator's fault injection plugs in here.
+     * A {@link FaultInjector} plugs in here to fail {@link InMemoryBackupStore} calls; the HTTP emulator
+     * applies its own injector before it calls the model.
      */
     @FunctionalInterface
     public interface FaultHook {
@@ -73,6 +76,13 @@ public final class CloudHsmModel {
     public record BackupPage(List<Backup> backups, String nextToken) {
         public BackupPage {
             backups = List.copyOf(backups);
+        }
+    }
+
+    /** A page of ListTags: tags in key order. */
+    public record TagPage(Map<String, String> tags, String nextToken) {
+        public TagPage {
+            tags = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tags));
         }
     }
 
@@ -218,6 +228,27 @@ public final class CloudHsmModel {
         return find(region, backupId).backup;
     }
 
+    /**
+     * The tags of a backup or cluster as stored, without running the fault hook: what an access check
+     * evaluates {@code aws:ResourceTag/<key>} against.
+     *
+     * @return the tags, or empty when {@code resourceId} names no live backup or cluster in {@code region}
+     */
+    public synchronized java.util.Optional<Map<String, String>> resourceTags(String region, String resourceId) {
+        refresh();
+        if (resourceId == null) {
+            return java.util.Optional.empty();
+        }
+        if (resourceId.startsWith("cluster-")) {
+            Cluster c = clusters.getOrDefault(region, Map.of()).get(resourceId);
+            return c == null || "DELETED".equals(c.state()) ? java.util.Optional.empty()
+                    : java.util.Optional.of(c.tags());
+        }
+        Entry e = regionBackups(region).get(resourceId);
+        return e == null || e.backup.state() == BackupState.DELETED ? java.util.Optional.empty()
+                : java.util.Optional.of(e.backup.tags());
+    }
+
     // ----------------------------------------------------------------------------------------- operations
 
     /**
@@ -252,6 +283,16 @@ public final class CloudHsmModel {
      */
     public synchronized CopyResult copyBackupToRegion(String sourceRegion, String backupId, String destinationRegion,
             Map<String, String> tags) {
+        return copyBackupToRegion(sourceRegion, backupId, destinationRegion, tags, false);
+    }
+
+    /**
+     * CopyBackupToRegion whose copy, when {@code failInsideAws} is true, fails inside AWS: it is accepted like
+     * any copy and turns DELETED instead of READY when it completes. The fault injection of the HTTP emulator
+     * uses this to fail one copy without racing other callers of {@link #failNextCopies(int)}.
+     */
+    public synchronized CopyResult copyBackupToRegion(String sourceRegion, String backupId, String destinationRegion,
+            Map<String, String> tags, boolean failInsideAws) {
         before("CopyBackupToRegion", sourceRegion);
         requireId(BACKUP_ID, backupId, "BackupId");
         requireRegion(destinationRegion);
@@ -290,6 +331,9 @@ public final class CloudHsmModel {
         e.readyAt = now.plus(copyDelay);
         if (copiesToFail > 0) {
             copiesToFail--;
+            e.failOnCompletion = true;
+        }
+        if (failInsideAws) {
             e.failOnCompletion = true;
         }
         if (!copyVisibilityDelay.isZero()) {
@@ -336,6 +380,25 @@ public final class CloudHsmModel {
         return e.backup;
     }
 
+    /**
+     * ListTags of a backup or cluster, one page of tags in key order.
+     *
+     * @param maxResults 1 to 100, or {@code null} for 100
+     * @param nextToken  the token of the previous page, or {@code null}
+     */
+    public synchronized TagPage listTags(String region, String resourceId, Integer maxResults, String nextToken) {
+        before("ListTags", region);
+        int limit = pageSize(maxResults, MAX_TAGS_PAGE);
+        Map<String, String> tags = resourceId != null && resourceId.startsWith("cluster-")
+                ? findCluster(region, resourceId).tags() : find(region, resourceId).backup.tags();
+        List<Map.Entry<String, String>> sorted = new ArrayList<>(new TreeMap<>(tags).entrySet());
+        return page(sorted, limit, nextToken, (entries, next) -> {
+            Map<String, String> m = new LinkedHashMap<>();
+            entries.forEach(t -> m.put(t.getKey(), t.getValue()));
+            return new TagPage(m, next);
+        });
+    }
+
     /** ListTags of a backup or cluster (all tags, unpaged). */
     public synchronized Map<String, String> listTags(String region, String resourceId) {
         before("ListTags", region);
@@ -367,10 +430,26 @@ public final class CloudHsmModel {
     /** DescribeClusters; an empty {@code clusterIds} lists all. */
     public synchronized ClusterPage describeClusters(String region, Set<String> clusterIds, Integer maxResults,
             String nextToken) {
+        return describeClusters(region, clusterIds, null, null, maxResults, nextToken);
+    }
+
+    /**
+     * DescribeClusters with the API's three filters; an empty or {@code null} set does not filter.
+     *
+     * @param clusterIds match these cluster ids
+     * @param states     match these cluster states (e.g. {@code ACTIVE})
+     * @param vpcIds     match clusters in these VPCs
+     * @param maxResults 1 to 25, or {@code null} for 25
+     * @param nextToken  the token of the previous page, or {@code null}
+     */
+    public synchronized ClusterPage describeClusters(String region, Set<String> clusterIds, Set<String> states,
+            Set<String> vpcIds, Integer maxResults, String nextToken) {
         before("DescribeClusters", region);
         int limit = pageSize(maxResults, MAX_CLUSTERS_PAGE);
         List<Cluster> matching = clusters.getOrDefault(region, Map.of()).values().stream()
                 .filter(c -> clusterIds == null || clusterIds.isEmpty() || clusterIds.contains(c.clusterId()))
+                .filter(c -> states == null || states.isEmpty() || states.contains(c.state()))
+                .filter(c -> vpcIds == null || vpcIds.isEmpty() || vpcIds.contains(c.vpcId()))
                 .filter(c -> !"DELETED".equals(c.state()))
                 .collect(Collectors.toList());
         return page(matching, limit, nextToken, ClusterPage::new);

@@ -274,6 +274,8 @@ class ReplicatorEngineTest {
             assertEquals(1, report.failures().size());
             assertTrue(report.failures().get(0).message().contains("DescribeClusters"),
                     report.failures().get(0).message());
+            assertTrue(report.summary().contains("nothing could be done, first failure: DescribeClusters failed in "
+                    + SOURCE + ": ACCESS_DENIED"), report.summary());
         }
     }
 
