@@ -6,6 +6,7 @@ import io.github.cloudhsmdr.ReplicationPlan;
 import io.github.cloudhsmdr.ReplicationReport;
 import io.github.cloudhsmdr.ReplicatorConfig;
 import io.github.cloudhsmdr.RunStatus;
+import io.github.cloudhsmdr.UndoOutcome;
 
 import java.time.Instant;
 import java.util.List;
@@ -74,6 +75,11 @@ class TestReplicator implements BackupReplicator {
 
     int maxActive() {
         return maxActive.get();
+    }
+
+    @Override
+    public List<UndoOutcome> undoDeletions(ReplicationReport report) {
+        throw new UnsupportedOperationException("test replicator deletes nothing");
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.github.cloudhsmdr.ReplicationPlan;
 import io.github.cloudhsmdr.ReplicationReport;
 import io.github.cloudhsmdr.ReplicatorConfig;
 import io.github.cloudhsmdr.RunStatus;
+import io.github.cloudhsmdr.UndoOutcome;
 import io.github.cloudhsmdr.ServiceErrorKind;
 
 import java.time.Instant;
@@ -89,6 +90,11 @@ class FakeReplicator implements BackupReplicator {
 
     int maxActive() {
         return maxActive.get();
+    }
+
+    @Override
+    public List<UndoOutcome> undoDeletions(ReplicationReport report) {
+        throw new UnsupportedOperationException("fake replicator deletes nothing");
     }
 
     @Override

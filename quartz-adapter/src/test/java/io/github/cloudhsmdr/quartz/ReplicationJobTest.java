@@ -271,7 +271,12 @@ class ReplicationJobTest {
 
         release.countDown();
         assertNull(listener.next().exception());
-        assertTrue(ReplicationScheduling.triggerNow(scheduler, "dr"), "once the run ended, a new one can start");
+        // the firing ends a moment after its listeners ran; until then triggerNow keeps answering false
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!ReplicationScheduling.triggerNow(scheduler, "dr")) {
+            assertTrue(System.nanoTime() < deadline, "once the run ended, a new one can start");
+            Thread.onSpinWait();
+        }
         assertNull(listener.next().exception());
         assertEquals(2, replicator.runs());
         assertEquals(1, replicator.maxActive());

@@ -6,6 +6,7 @@ import io.github.cloudhsmdr.ReplicationPlan;
 import io.github.cloudhsmdr.ReplicationReport;
 import io.github.cloudhsmdr.ReplicatorConfig;
 import io.github.cloudhsmdr.RunStatus;
+import io.github.cloudhsmdr.UndoOutcome;
 
 import java.time.Instant;
 import java.util.List;
@@ -58,6 +59,11 @@ final class ScriptedReplicator implements BackupReplicator {
     @Override
     public ReplicationReport apply(ReplicationPlan plan) {
         throw new UnsupportedOperationException("scripted replicator applies nothing");
+    }
+
+    @Override
+    public List<UndoOutcome> undoDeletions(ReplicationReport report) {
+        throw new UnsupportedOperationException("scripted replicator deletes nothing");
     }
 
     @Override
