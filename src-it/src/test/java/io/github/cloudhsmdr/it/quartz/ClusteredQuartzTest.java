@@ -1,5 +1,6 @@
 package io.github.cloudhsmdr.it.quartz;
 
+import io.github.cloudhsmdr.quartz.ReplicationJob;
 import io.github.cloudhsmdr.quartz.ReplicationScheduling;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -9,9 +10,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.quartz.CronTrigger;
 import org.quartz.Scheduler;
 import org.quartz.SimpleScheduleBuilder;
 import org.quartz.SimpleTrigger;
+import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 import org.quartz.impl.StdSchedulerFactory;
 
@@ -27,7 +30,9 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -36,6 +41,7 @@ import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -155,6 +161,35 @@ class ClusteredQuartzTest {
             lastEnd = Math.max(lastEnd, end);
         }
         return overlaps;
+    }
+
+    @Test
+    @Order(0)
+    void schedulingOnTheJdbcStoreIsIdempotentAndSwitchesTriggerKindsInPlace() throws Exception {
+        Date farAway = Date.from(Instant.parse("2099-01-01T00:00:00Z"));
+        SimpleTrigger daily = TriggerBuilder.newTrigger()
+                .withIdentity(ReplicationScheduling.triggerKey("idle"))
+                .forJob(ReplicationScheduling.jobKey("idle"))
+                .startAt(farAway)
+                .withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInHours(24).repeatForever())
+                .build();
+        ReplicationScheduling.schedule(client, ReplicationScheduling.jobDetail("idle"), daily);
+
+        Instant next = ReplicationScheduling.scheduleCron(client, "idle", "0 0 3 1 1 ? 2099", ZoneOffset.UTC)
+                .orElseThrow();
+        Trigger cron = client.getTrigger(ReplicationScheduling.triggerKey("idle"));
+        Instant again = ReplicationScheduling.scheduleCron(client, "idle", "0 0 3 1 1 ? 2099", ZoneOffset.UTC)
+                .orElseThrow();
+
+        assertInstanceOf(CronTrigger.class, cron);
+        assertEquals(Instant.parse("2099-01-01T03:00:00Z"), next);
+        assertEquals(next, again);
+        assertEquals(cron.getStartTime(), client.getTrigger(ReplicationScheduling.triggerKey("idle")).getStartTime(),
+                "an identical schedule is left untouched");
+        assertEquals(1, client.getTriggersOfJob(ReplicationScheduling.jobKey("idle")).size());
+        assertEquals("idle", client.getJobDetail(ReplicationScheduling.jobKey("idle")).getJobDataMap()
+                .getString(ReplicationJob.REPLICATOR_NAME_KEY));
+        assertTrue(ReplicationScheduling.unschedule(client, "idle"));
     }
 
     @Test
