@@ -2,6 +2,8 @@ package io.github.cloudhsmdr.examples.lambda;
 
 import io.github.cloudhsmdr.CloudHsmDrException;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -21,7 +23,7 @@ public final class ReplicationFailedException extends CloudHsmDrException {
     ReplicationFailedException(String status, String message, Map<String, Object> result) {
         super(message);
         this.status = Objects.requireNonNull(status, "status");
-        this.result = Map.copyOf(result);
+        this.result = Collections.unmodifiableMap(new LinkedHashMap<>(result));
     }
 
     /** @return the run's status ({@code FAILED}, {@code PARTIAL}) or the worst recovery point status. */
