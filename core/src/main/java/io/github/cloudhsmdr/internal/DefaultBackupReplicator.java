@@ -152,7 +152,7 @@ public final class DefaultBackupReplicator implements BackupReplicator {
         plan.failures().forEach(f -> statuses.add(RunStatus.FAILED));
         ReplicationReport report = new ReplicationReport(config.name(), config.sourceRegion(), startedAt,
                 config.clock().instant(), RunStatus.combine(statuses), outcomes, plan.failures());
-        for (Failure f : report.failures()) {
+        for (Failure f : report.allFailures()) {
             LOG.warn("Replication failure replicator={} kind={} attempts={}: {}", config.name(), f.kind(),
                     f.attempts(), f.message());
         }
