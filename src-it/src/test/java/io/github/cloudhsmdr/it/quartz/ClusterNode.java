@@ -3,6 +3,8 @@ package io.github.cloudhsmdr.it.quartz;
 import io.github.cloudhsmdr.RunStatus;
 import io.github.cloudhsmdr.quartz.ReplicationScheduling;
 import io.github.cloudhsmdr.quartz.ReplicatorRegistry;
+import io.github.cloudhsmdr.scheduling.JdbcRunLock;
+import org.h2.jdbcx.JdbcConnectionPool;
 import org.quartz.Scheduler;
 import org.quartz.impl.StdSchedulerFactory;
 
@@ -22,12 +24,17 @@ import java.util.concurrent.locks.LockSupport;
  *       latency inside the node, not a wait of the test).</li>
  *   <li>{@code slow}: the first run in the whole cluster (a database flag decides) announces
  *       {@code BLOCKING} and blocks until the process is killed; any later run (the recovery) succeeds.</li>
+ *   <li>{@code locked}: registered with a {@link JdbcRunLock} on the shared database (database time), so
+ *       runs on different nodes never overlap; a run takes about {@link #LOCKED_WORK} and records its own
+ *       start and end (IT_REPLICATIONS).</li>
  * </ul>
  */
 public final class ClusterNode {
     static final int STEADY_REPLICATORS = 4;
     static final Duration STEADY_WORK = Duration.ofMillis(30);
     static final String BLOCK_FLAG = "block-first-slow-run";
+    static final String LOCKED = "locked";
+    static final Duration LOCKED_WORK = Duration.ofMillis(100);
 
     private ClusterNode() {
     }
@@ -53,6 +60,13 @@ public final class ClusterNode {
             }
             return RunStatus.SUCCESS;
         }));
+        JdbcConnectionPool lockPool = JdbcConnectionPool.create(url, "sa", "");
+        JdbcRunLock runLock = JdbcRunLock.builder(lockPool).usingDbTime().lockedBy(node).build();
+        runLock.createTableIfMissing(); // every node at once: one creates it
+        registry.register(new ScriptedReplicator(LOCKED, () -> {
+            recorder.recordReplication(LOCKED, () -> LockSupport.parkNanos(LOCKED_WORK.toNanos()));
+            return RunStatus.SUCCESS;
+        }), runLock);
         scheduler.getListenerManager().addJobListener(recorder);
         scheduler.start();
         emit(out, "READY " + node);
@@ -62,6 +76,7 @@ public final class ClusterNode {
         }
         scheduler.shutdown(true);
         recorder.close();
+        lockPool.dispose();
         emit(out, "STOPPED " + node);
     }
 
