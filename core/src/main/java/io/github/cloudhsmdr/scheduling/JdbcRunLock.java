@@ -58,7 +58,8 @@ import java.util.regex.Pattern;
  * default {@code host:pid}) followed by a per-lease id, so a lease that expired and was taken over is never
  * released by its late former holder. Each statement commits on its own (the connection's auto-commit, or
  * an explicit commit when it is off): give the lock a plain connection pool, not a connection bound to a
- * caller's transaction. The SQL is standard (tested on H2; the same statements run on PostgreSQL).
+ * caller's transaction. The SQL is standard, written to run unchanged on PostgreSQL and H2 (the tests run
+ * on H2).
  *
  * <p><b>Whose clock.</b> By default {@code now} comes from the injected {@link Clock} of the process
  * (the system clock): then <b>the nodes' clocks must be in sync</b> (NTP), as Quartz's clustering already
