@@ -8,7 +8,10 @@ import org.h2.jdbcx.JdbcConnectionPool;
 import org.quartz.Scheduler;
 import org.quartz.impl.StdSchedulerFactory;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.LockSupport;
@@ -17,7 +20,10 @@ import java.util.concurrent.locks.LockSupport;
  * One node of the Quartz cluster under test, run in its own JVM by {@link ClusteredQuartzTest}:
  * {@code ClusterNode <jdbc url> <instance id>}. It registers five replicators, records every execution in
  * the shared database, prints one {@code EVENT ...} line per event on stdout, and runs until its stdin is
- * closed (then shuts down gracefully) or the process is killed.
+ * closed (then shuts down gracefully) or the process is killed. Lines on stdin are commands run on the node:
+ * {@code TRIGGER <replicator> <n>} ({@code Scheduler.triggerJob} n times) and {@code TRIGGER_NOW <replicator>
+ * <n>} ({@code ReplicationScheduling.triggerNow} n times), each answered by {@code TRIGGERED <node>
+ * <replicator> <firings added>}.
  *
  * <ul>
  *   <li>{@code steady-1} to {@code steady-4}: a run takes about {@link #STEADY_WORK} (simulated copy
@@ -71,8 +77,23 @@ public final class ClusterNode {
         scheduler.start();
         emit(out, "READY " + node);
 
-        while (System.in.read() != -1) {
-            // run until the test closes stdin
+        BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String command;
+        while ((command = commands.readLine()) != null) { // run until the test closes stdin
+            String[] words = command.trim().split(" +");
+            if (words.length == 3 && words[0].equals("TRIGGER")) {
+                // on this node, so its own scheduler thread is woken at once (as by an admin call to this node)
+                for (int i = 0; i < Integer.parseInt(words[2]); i++) {
+                    scheduler.triggerJob(ReplicationScheduling.jobKey(words[1]));
+                }
+                emit(out, "TRIGGERED " + node + " " + words[1] + " " + words[2]);
+            } else if (words.length == 3 && words[0].equals("TRIGGER_NOW")) {
+                int added = 0;
+                for (int i = 0; i < Integer.parseInt(words[2]); i++) {
+                    added += ReplicationScheduling.triggerNow(scheduler, words[1]) ? 1 : 0;
+                }
+                emit(out, "TRIGGERED " + node + " " + words[1] + " " + added);
+            }
         }
         scheduler.shutdown(true);
         recorder.close();
