@@ -24,6 +24,12 @@ import java.util.concurrent.TimeUnit;
  * granularity), that spreads the calls of many hosts started at the same moment; the {@link Random} is
  * injectable so tests are repeatable.
  *
+ * <p><b>Several hosts.</b> Passes of one scheduler never overlap, but every host runs its own scheduler.
+ * With a shared {@link RunLock} ({@link Builder#runLock(RunLock)}, e.g. a {@link JdbcRunLock} on a database
+ * every host reaches), each pass takes the lock first and is skipped while another host's pass holds it,
+ * so the replicator runs on one host at a time. Add {@code lockAtLeastFor} (a little under the interval) so
+ * that hosts whose passes fall in the same period do not each run it, one after the other.
+ *
  * <p><b>Failures.</b> A pass runs {@link ReplicationTask#run()}, which never throws, so a failing or
  * throwing replicator does not stop the schedule; see the task's counters and
  * {@link ReplicationTask#lastReport()}.
@@ -66,8 +72,9 @@ public final class ReplicationScheduler implements AutoCloseable {
     private Thread passThread;
     private long passes;
 
-    private ReplicationScheduler(Builder b, ScheduledExecutorService executor, boolean ownsExecutor) {
-        this.task = b.task;
+    private ReplicationScheduler(Builder b, ReplicationTask task, ScheduledExecutorService executor,
+            boolean ownsExecutor) {
+        this.task = task;
         this.interval = b.interval;
         this.initialDelay = b.initialDelay;
         this.jitter = b.jitter;
@@ -78,21 +85,25 @@ public final class ReplicationScheduler implements AutoCloseable {
     }
 
     /**
-     * Starts a builder for a scheduler running {@code replicator} through a new {@link ReplicationTask}.
+     * Starts a builder for a scheduler running {@code replicator} through a new {@link ReplicationTask}
+     * (with the builder's {@code runLock}, {@code lockAtMostFor} and {@code lockAtLeastFor}, if set).
      *
      * @throws NullPointerException when {@code replicator} is null
      */
     public static Builder builder(BackupReplicator replicator) {
-        return new Builder(ReplicationTask.of(Objects.requireNonNull(replicator, "replicator")));
+        return new Builder(ReplicationTask.builder(Objects.requireNonNull(replicator, "replicator")), null);
     }
 
     /**
-     * Starts a builder for a scheduler running {@code task}, e.g. one whose counters you already watch.
+     * Starts a builder for a scheduler running {@code task}, e.g. one whose counters you already watch; its
+     * run lock is the task's own.
      *
      * @throws NullPointerException when {@code task} is null
      */
     public static Builder builder(ReplicationTask task) {
-        return new Builder(Objects.requireNonNull(task, "task"));
+        Objects.requireNonNull(task, "task");
+        // the task builder only collects lock settings, which build() then refuses
+        return new Builder(ReplicationTask.builder(task.replicator()), task);
     }
 
     /**
@@ -263,10 +274,14 @@ public final class ReplicationScheduler implements AutoCloseable {
      *   <tr><td>{@code random}</td><td>a new {@link Random}</td></tr>
      *   <tr><td>{@code shutdownTimeout}</td><td>5 minutes (used by {@code close()})</td></tr>
      *   <tr><td>{@code executor}</td><td>a single-thread executor the scheduler creates and shuts down</td></tr>
+     *   <tr><td>{@code runLock}, {@code lockAtMostFor}, {@code lockAtLeastFor}</td><td>as
+     *       {@link ReplicationTask.Builder}: no run lock; only for a builder started from a replicator</td></tr>
      * </table>
      */
     public static final class Builder {
+        private final ReplicationTask.Builder taskBuilder;
         private final ReplicationTask task;
+        private boolean lockSettingsSet;
         private Duration interval;
         private Duration initialDelay = Duration.ZERO;
         private Duration jitter = Duration.ZERO;
@@ -274,8 +289,36 @@ public final class ReplicationScheduler implements AutoCloseable {
         private Random random = new Random();
         private ScheduledExecutorService executor;
 
-        private Builder(ReplicationTask task) {
+        private Builder(ReplicationTask.Builder taskBuilder, ReplicationTask task) {
+            this.taskBuilder = taskBuilder;
             this.task = task;
+        }
+
+        /**
+         * The lock each pass takes first, shared with the other hosts that run this replicator (e.g. a
+         * {@link JdbcRunLock}): a pass that does not get it is skipped, so several hosts running this
+         * scheduler run the replicator one at a time. See {@link ReplicationTask.Builder#runLock(RunLock)}.
+         */
+        public Builder runLock(RunLock runLock) {
+            lockSetting().runLock(runLock);
+            return this;
+        }
+
+        /** See {@link ReplicationTask.Builder#lockAtMostFor(Duration)}; default 2 hours. */
+        public Builder lockAtMostFor(Duration lockAtMostFor) {
+            lockSetting().lockAtMostFor(lockAtMostFor);
+            return this;
+        }
+
+        /** See {@link ReplicationTask.Builder#lockAtLeastFor(Duration)}; default zero. */
+        public Builder lockAtLeastFor(Duration lockAtLeastFor) {
+            lockSetting().lockAtLeastFor(lockAtLeastFor);
+            return this;
+        }
+
+        private ReplicationTask.Builder lockSetting() {
+            lockSettingsSet = true;
+            return taskBuilder;
         }
 
         /** Time from the end of one pass to the start of the next (before jitter); required, at least 1 ms. */
@@ -322,25 +365,33 @@ public final class ReplicationScheduler implements AutoCloseable {
          *
          * @throws NullPointerException     when {@code interval} was not set
          * @throws IllegalArgumentException when a duration is out of range
+         * @throws IllegalStateException    when run lock settings were given to a builder started from a
+         *                                  task (the task has its own), or contradict each other
          */
         public ReplicationScheduler build() {
             Objects.requireNonNull(interval, "interval is required");
+            if (task != null && lockSettingsSet) {
+                throw new IllegalStateException("runLock, lockAtMostFor and lockAtLeastFor apply to a scheduler "
+                        + "built from a replicator; the task of replicator '" + task.name() + "' has its own: "
+                        + "set them on ReplicationTask.builder(replicator)");
+            }
             if (interval.toMillis() < 1) {
                 throw new IllegalArgumentException("interval must be at least 1 ms, was " + interval);
             }
             requireNotNegative("initialDelay", initialDelay);
             requireNotNegative("jitter", jitter);
             requireNotNegative("shutdownTimeout", shutdownTimeout);
+            ReplicationTask runs = task != null ? task : taskBuilder.build();
             if (executor != null) {
-                return new ReplicationScheduler(this, executor, false);
+                return new ReplicationScheduler(this, runs, executor, false);
             }
-            String threadName = "cloudhsm-dr-scheduler-" + task.name();
+            String threadName = "cloudhsm-dr-scheduler-" + runs.name();
             ScheduledExecutorService own = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, threadName);
                 t.setDaemon(false);
                 return t;
             });
-            return new ReplicationScheduler(this, own, true);
+            return new ReplicationScheduler(this, runs, own, true);
         }
 
         private static void requireNotNegative(String field, Duration d) {

@@ -5,6 +5,7 @@ import io.github.cloudhsmdr.ReplicationReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -20,9 +21,21 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p><b>Never two runs at once.</b> A task guards its replicator in-process: when it is invoked while a
  * previous invocation is still running (a slow run, a scheduler with several threads, a manual trigger),
  * the second invocation does not wait and does not run; it logs a WARN line, counts itself in
- * {@link #skippedRuns()} and {@link #call()} returns an empty {@link Optional}. The guard is per task
- * object, so use one task per replicator. It does not reach across processes: for several hosts use the
- * clustered Quartz adapter ({@code cloudhsm-dr-quartz}), which runs each firing on one node only.
+ * {@link #skippedRuns()} and {@link #call()} returns an empty {@link Optional}
+ * ({@link #attempt()}: {@link RunOutcome.SkipReason#IN_PROGRESS_IN_THIS_PROCESS}). The guard is per task
+ * object, so use one task per replicator.
+ *
+ * <p><b>Across processes: a {@link RunLock}.</b> The in-process guard does not reach other processes. Give
+ * the task a shared lock ({@link Builder#runLock(RunLock)}, e.g. a {@link JdbcRunLock} on a database every
+ * node reaches) and each run first takes lock {@code lockName} (default: the replicator's name) for at most
+ * {@code lockAtMostFor}, releasing it when the run ends. When another run holds it, this invocation is
+ * skipped the same way, logged at INFO (several nodes firing the same schedule is the normal case with a
+ * lock) and counted in {@link #skippedRuns()} and {@link #skippedByRunLock()}
+ * ({@link RunOutcome.SkipReason#RUN_LOCK_HELD_ELSEWHERE}). {@code lockAtMostFor} (default
+ * {@link #DEFAULT_LOCK_AT_MOST_FOR}) must exceed the longest run: a lock outlived by its run expires and
+ * another node may start; a run that took longer is logged at WARN. A lock that cannot be read (a database
+ * error) fails the invocation like a throwing replicator; a lock that cannot be released is logged at WARN
+ * and stays held until it expires, and the run's report stands.
  *
  * <p><b>Two entry points, two error contracts.</b>
  * <ul>
@@ -45,51 +58,132 @@ import java.util.concurrent.atomic.AtomicReference;
  * <pre>{@code
  * ReplicationTask task = ReplicationTask.of(replicator);
  * executor.scheduleWithFixedDelay(task, 0, 1, TimeUnit.HOURS);   // run() never throws
+ *
+ * // several hosts, one run at a time among them
+ * ReplicationTask shared = ReplicationTask.builder(replicator)
+ *         .runLock(JdbcRunLock.builder(dataSource).usingDbTime().build())
+ *         .lockAtMostFor(Duration.ofHours(2))
+ *         .build();
  * }</pre>
  */
 public final class ReplicationTask implements Runnable, Callable<Optional<ReplicationReport>> {
+    /** The default {@code lockAtMostFor}: two hours. */
+    public static final Duration DEFAULT_LOCK_AT_MOST_FOR = Duration.ofHours(2);
+
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationTask.class);
 
     private final BackupReplicator replicator;
     private final String name;
+    private final RunLock runLock;
+    private final String lockName;
+    private final Duration lockAtMostFor;
+    private final Duration lockAtLeastFor;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicLong completedRuns = new AtomicLong();
     private final AtomicLong skippedRuns = new AtomicLong();
+    private final AtomicLong skippedByRunLock = new AtomicLong();
     private final AtomicLong abortedRuns = new AtomicLong();
     private final AtomicReference<ReplicationReport> lastReport = new AtomicReference<>();
 
-    private ReplicationTask(BackupReplicator replicator) {
-        this.replicator = replicator;
-        this.name = Objects.requireNonNull(replicator.name(), "replicator.name()");
+    private ReplicationTask(Builder b, String name) {
+        this.replicator = b.replicator;
+        this.name = name;
+        this.runLock = b.runLock;
+        this.lockName = b.lockName != null ? b.lockName : name;
+        this.lockAtMostFor = b.lockAtMostFor;
+        this.lockAtLeastFor = b.lockAtLeastFor;
     }
 
     /**
-     * Wraps a replicator.
+     * Wraps a replicator, with no {@link RunLock} (the in-process guard only).
      *
      * @param replicator the replicator to run; not closed by the task
      * @return a new task with its own overlap guard and counters
      * @throws NullPointerException when {@code replicator} or its name is null
      */
     public static ReplicationTask of(BackupReplicator replicator) {
-        return new ReplicationTask(Objects.requireNonNull(replicator, "replicator"));
+        return builder(replicator).build();
     }
 
     /**
-     * Runs the replicator once, unless a run of this task is already in progress.
+     * Starts a builder for a task running {@code replicator}, e.g. with a {@link RunLock}.
      *
-     * @return the run's report (whatever its status), or empty when the run was skipped because another
-     *         one was still in progress
+     * @param replicator the replicator to run; not closed by the task
+     * @throws NullPointerException when {@code replicator} is null
+     */
+    public static Builder builder(BackupReplicator replicator) {
+        return new Builder(Objects.requireNonNull(replicator, "replicator"));
+    }
+
+    /**
+     * Runs the replicator once, unless a run of this task is already in progress or the run lock is held
+     * elsewhere.
+     *
+     * @return the run's report (whatever its status), or empty when the run was skipped
      * @throws RuntimeException whatever the replicator threw, unchanged and not logged
      * @throws IllegalStateException when the replicator returned no report
+     * @throws io.github.cloudhsmdr.CloudHsmDrException when the run lock could not be read (the replicator did
+     *                                                  not run)
      */
     @Override
     public Optional<ReplicationReport> call() {
+        RunOutcome outcome = attempt();
+        return outcome instanceof RunOutcome.Completed done ? Optional.of(done.report()) : Optional.empty();
+    }
+
+    /**
+     * Runs the replicator once, like {@link #call()}, and says why when it skipped the run.
+     *
+     * @return {@link RunOutcome.Completed} with the report, or {@link RunOutcome.Skipped} with the reason
+     * @throws RuntimeException whatever the replicator threw, unchanged and not logged
+     * @throws IllegalStateException when the replicator returned no report
+     * @throws io.github.cloudhsmdr.CloudHsmDrException when the run lock could not be read (the replicator did
+     *                                                  not run)
+     */
+    public RunOutcome attempt() {
         if (!running.compareAndSet(false, true)) {
             long skipped = skippedRuns.incrementAndGet();
-            LOG.warn("replicator={} run skipped: the previous run is still in progress (skippedRuns={})",
-                    name, skipped);
-            return Optional.empty();
+            LOG.warn("replicator={} run skipped: the previous run is still in progress in this process "
+                    + "(skippedRuns={})", name, skipped);
+            return new RunOutcome.Skipped(name, RunOutcome.SkipReason.IN_PROGRESS_IN_THIS_PROCESS);
         }
+        RunLock.Lease lease = null;
+        try {
+            if (runLock != RunLock.NONE) {
+                Optional<RunLock.Lease> acquired;
+                try {
+                    acquired = runLock.tryAcquire(lockName, lockAtMostFor, lockAtLeastFor);
+                } catch (RuntimeException e) {
+                    abortedRuns.incrementAndGet();
+                    throw e;
+                }
+                if (acquired.isEmpty()) {
+                    long skipped = skippedRuns.incrementAndGet();
+                    long byLock = skippedByRunLock.incrementAndGet();
+                    LOG.info("replicator={} run skipped: run lock '{}' is held by another run, normally on another "
+                            + "node ({}) (skippedRuns={} skippedByRunLock={})", name, lockName, runLock, skipped,
+                            byLock);
+                    return new RunOutcome.Skipped(name, RunOutcome.SkipReason.RUN_LOCK_HELD_ELSEWHERE);
+                }
+                lease = acquired.get();
+            }
+            ReplicationReport report = runReplicator();
+            if (lease != null && report.duration().compareTo(lockAtMostFor) > 0) {
+                LOG.warn("replicator={} run took {}, longer than lockAtMostFor {}: run lock '{}' expired during the "
+                        + "run and another run may have started meanwhile; raise lockAtMostFor above the longest "
+                        + "run", name, report.duration(), lockAtMostFor, lockName);
+            }
+            return new RunOutcome.Completed(report);
+        } finally {
+            // the lock first: a thread let in by the in-process guard must not find our lease still held
+            if (lease != null) {
+                release(lease);
+            }
+            running.set(false);
+        }
+    }
+
+    private ReplicationReport runReplicator() {
         try {
             ReplicationReport report = replicator.replicate();
             if (report == null) {
@@ -97,12 +191,19 @@ public final class ReplicationTask implements Runnable, Callable<Optional<Replic
             }
             lastReport.set(report);
             completedRuns.incrementAndGet();
-            return Optional.of(report);
+            return report;
         } catch (RuntimeException | Error e) {
             abortedRuns.incrementAndGet();
             throw e;
-        } finally {
-            running.set(false);
+        }
+    }
+
+    private void release(RunLock.Lease lease) {
+        try {
+            lease.close();
+        } catch (RuntimeException e) {
+            LOG.warn("replicator={} run lock '{}' could not be released; it stays held until it expires "
+                    + "(lockAtMostFor {} after the run started)", name, lockName, lockAtMostFor, e);
         }
     }
 
@@ -141,12 +242,40 @@ public final class ReplicationTask implements Runnable, Callable<Optional<Replic
         return completedRuns.get();
     }
 
-    /** @return how many invocations were skipped because a run was already in progress. */
+    /**
+     * @return how many invocations were skipped because a run was already in progress, in this process or
+     *         (holding the run lock) elsewhere
+     */
     public long skippedRuns() {
         return skippedRuns.get();
     }
 
-    /** @return how many runs ended with an exception instead of a report. */
+    /** @return how many invocations were skipped because the run lock was held elsewhere (part of {@link #skippedRuns()}). */
+    public long skippedByRunLock() {
+        return skippedByRunLock.get();
+    }
+
+    /** @return the run lock taken for each run; {@link RunLock#NONE} when there is none. */
+    public RunLock runLock() {
+        return runLock;
+    }
+
+    /** @return the name of the run lock taken for each run (default: the replicator's name). */
+    public String lockName() {
+        return lockName;
+    }
+
+    /** @return how long a run lock stays held if it is never released. */
+    public Duration lockAtMostFor() {
+        return lockAtMostFor;
+    }
+
+    /** @return how long a run lock stays held at least, even when the run ended earlier. */
+    public Duration lockAtLeastFor() {
+        return lockAtLeastFor;
+    }
+
+    /** @return how many runs ended with an exception instead of a report (a run lock that could not be read included). */
     public long abortedRuns() {
         return abortedRuns.get();
     }
@@ -158,8 +287,94 @@ public final class ReplicationTask implements Runnable, Callable<Optional<Replic
 
     @Override
     public String toString() {
-        return "ReplicationTask[replicator=" + name + ", running=" + running.get() + ", completedRuns="
-                + completedRuns.get() + ", skippedRuns=" + skippedRuns.get() + ", abortedRuns="
-                + abortedRuns.get() + "]";
+        return "ReplicationTask[replicator=" + name + ", running=" + running.get() + ", runLock=" + runLock
+                + ", completedRuns=" + completedRuns.get() + ", skippedRuns=" + skippedRuns.get()
+                + ", skippedByRunLock=" + skippedByRunLock.get() + ", abortedRuns=" + abortedRuns.get() + "]";
+    }
+
+    /**
+     * Builds a {@link ReplicationTask}. Every setting is checked in {@link #build()}. Not thread-safe.
+     *
+     * <table>
+     *   <caption>Settings</caption>
+     *   <tr><th>setting</th><th>default</th></tr>
+     *   <tr><td>{@code runLock}</td><td>{@link RunLock#NONE}: the in-process guard only</td></tr>
+     *   <tr><td>{@code lockName}</td><td>the replicator's name</td></tr>
+     *   <tr><td>{@code lockAtMostFor}</td><td>{@link ReplicationTask#DEFAULT_LOCK_AT_MOST_FOR} (2 hours);
+     *       must exceed the longest run</td></tr>
+     *   <tr><td>{@code lockAtLeastFor}</td><td>zero</td></tr>
+     * </table>
+     */
+    public static final class Builder {
+        private final BackupReplicator replicator;
+        private RunLock runLock = RunLock.NONE;
+        private String lockName;
+        private Duration lockAtMostFor = DEFAULT_LOCK_AT_MOST_FOR;
+        private Duration lockAtLeastFor = Duration.ZERO;
+
+        private Builder(BackupReplicator replicator) {
+            this.replicator = replicator;
+        }
+
+        /**
+         * The lock each run takes first, shared with the other processes that may run this replicator (e.g.
+         * a {@link JdbcRunLock}); a run that does not get it is skipped. Default {@link RunLock#NONE}.
+         */
+        public Builder runLock(RunLock runLock) {
+            this.runLock = Objects.requireNonNull(runLock, "runLock");
+            return this;
+        }
+
+        /** The name of the run lock; default the replicator's name. The same on every node. */
+        public Builder lockName(String lockName) {
+            this.lockName = Objects.requireNonNull(lockName, "lockName");
+            return this;
+        }
+
+        /**
+         * How long the run lock stays held if it is never released (a node died mid-run); positive and longer
+         * than the longest run. Default {@link ReplicationTask#DEFAULT_LOCK_AT_MOST_FOR}.
+         */
+        public Builder lockAtMostFor(Duration lockAtMostFor) {
+            this.lockAtMostFor = Objects.requireNonNull(lockAtMostFor, "lockAtMostFor");
+            return this;
+        }
+
+        /**
+         * The shortest time the run lock is held, even when a run ends earlier: absorbs clock skew between
+         * nodes and keeps nodes firing the same slot from running it one after the other. Default zero.
+         */
+        public Builder lockAtLeastFor(Duration lockAtLeastFor) {
+            this.lockAtLeastFor = Objects.requireNonNull(lockAtLeastFor, "lockAtLeastFor");
+            return this;
+        }
+
+        /**
+         * Checks every setting and builds the task.
+         *
+         * @throws NullPointerException     when the replicator's name is null
+         * @throws IllegalArgumentException when {@code lockAtMostFor} is not positive, {@code lockAtLeastFor}
+         *                                  is negative or {@code lockName} is blank
+         * @throws IllegalStateException    when {@code lockAtLeastFor} is longer than {@code lockAtMostFor}
+         */
+        public ReplicationTask build() {
+            String name = Objects.requireNonNull(replicator.name(), "replicator.name()");
+            if (lockAtMostFor.isNegative() || lockAtMostFor.isZero()) {
+                throw new IllegalArgumentException("lockAtMostFor of replicator '" + name + "' must be positive "
+                        + "(longer than the longest run), was " + lockAtMostFor);
+            }
+            if (lockAtLeastFor.isNegative()) {
+                throw new IllegalArgumentException("lockAtLeastFor of replicator '" + name
+                        + "' must be zero or positive, was " + lockAtLeastFor);
+            }
+            if (lockAtLeastFor.compareTo(lockAtMostFor) > 0) {
+                throw new IllegalStateException("lockAtLeastFor of replicator '" + name + "' (" + lockAtLeastFor
+                        + ") must not be longer than its lockAtMostFor (" + lockAtMostFor + ")");
+            }
+            if (lockName != null && lockName.isBlank()) {
+                throw new IllegalArgumentException("lockName of replicator '" + name + "' must not be blank");
+            }
+            return new ReplicationTask(this, name);
+        }
     }
 }

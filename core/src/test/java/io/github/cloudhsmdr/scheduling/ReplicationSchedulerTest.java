@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -250,5 +251,39 @@ class ReplicationSchedulerTest {
             }
             Thread.onSpinWait();
         }
+    }
+    @Test
+    void passesOnHostsSharingARunLockAreSkippedWhileAnotherHostRunsAndTheScheduleGoesOn() {
+        TestClock clock = new TestClock("2026-11-28T06:00:00Z");
+        RunLock shared = RunLock.inProcess(clock);
+        TestReplicator replicator = TestReplicator.succeeding("dr");
+        ReplicationScheduler scheduler = ReplicationScheduler.builder(replicator).interval(Duration.ofHours(1))
+                .runLock(shared).lockAtMostFor(Duration.ofMinutes(30)).lockAtLeastFor(Duration.ofMinutes(1))
+                .executor(executor).build();
+        RunLock.Lease otherHost = shared.tryAcquire("dr", Duration.ofHours(1)).orElseThrow();
+        scheduler.start();
+
+        assertTrue(executor.runNext());
+        otherHost.close();
+        assertTrue(executor.runNext());
+
+        assertSame(shared, scheduler.task().runLock());
+        assertEquals(Duration.ofMinutes(30), scheduler.task().lockAtMostFor());
+        assertEquals(Duration.ofMinutes(1), scheduler.task().lockAtLeastFor());
+        assertEquals(1, scheduler.task().skippedByRunLock());
+        assertEquals(1, replicator.runs());
+        assertEquals(2, scheduler.passes());
+        assertEquals(1, executor.pending().size(), "the schedule goes on after a skipped pass");
+    }
+
+    @Test
+    void runLockSettingsOnABuilderStartedFromATaskAreRefused() {
+        ReplicationTask task = ReplicationTask.of(TestReplicator.succeeding("dr"));
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ReplicationScheduler.builder(task)
+                .interval(Duration.ofHours(1)).runLock(RunLock.inProcess()).executor(executor).build());
+
+        assertTrue(e.getMessage().contains("'dr'") && e.getMessage().contains("ReplicationTask.builder"),
+                e.getMessage());
     }
 }

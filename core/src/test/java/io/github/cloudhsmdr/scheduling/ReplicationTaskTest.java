@@ -1,9 +1,11 @@
 package io.github.cloudhsmdr.scheduling;
 
+import io.github.cloudhsmdr.CloudHsmDrException;
 import io.github.cloudhsmdr.ReplicationReport;
 import io.github.cloudhsmdr.RunStatus;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -154,6 +157,181 @@ class ReplicationTaskTest {
     void rejectsANullReplicator() {
         NullPointerException e = assertThrows(NullPointerException.class, () -> ReplicationTask.of(null));
         assertEquals("replicator", e.getMessage());
+    }
+
+    /** A lock that records what it was asked and hands out leases that record their release. */
+    private static final class RecordingLock implements RunLock {
+        final java.util.List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        volatile boolean held;
+        volatile RuntimeException acquireFailure;
+        volatile RuntimeException releaseFailure;
+
+        @Override
+        public Optional<Lease> tryAcquire(String name, Duration lockAtMostFor, Duration lockAtLeastFor) {
+            calls.add("acquire " + name + " " + lockAtMostFor + " " + lockAtLeastFor);
+            if (acquireFailure != null) {
+                throw acquireFailure;
+            }
+            if (held) {
+                return Optional.empty();
+            }
+            return Optional.of(new Lease() {
+                @Override
+                public String name() {
+                    return name;
+                }
+
+                @Override
+                public void close() {
+                    calls.add("release " + name);
+                    if (releaseFailure != null) {
+                        throw releaseFailure;
+                    }
+                }
+            });
+        }
+    }
+
+    @Test
+    void aRunWhoseLockIsHeldElsewhereIsSkippedCountedAndSaysWhy() {
+        TestClock clock = new TestClock("2026-11-28T06:00:00Z");
+        RunLock lock = RunLock.inProcess(clock);
+        TestReplicator replicator = TestReplicator.succeeding("dr");
+        ReplicationTask task = ReplicationTask.builder(replicator).runLock(lock).build();
+        RunLock.Lease otherNode = lock.tryAcquire("dr", Duration.ofHours(1)).orElseThrow();
+
+        RunOutcome outcome = task.attempt();
+        Optional<ReplicationReport> viaCall = task.call();
+
+        assertEquals(new RunOutcome.Skipped("dr", RunOutcome.SkipReason.RUN_LOCK_HELD_ELSEWHERE), outcome);
+        assertTrue(viaCall.isEmpty());
+        assertEquals(0, replicator.runs());
+        assertEquals(2, task.skippedRuns());
+        assertEquals(2, task.skippedByRunLock());
+        assertFalse(task.isRunning(), "the in-process guard is released after a skip");
+        otherNode.close();
+        RunOutcome ran = task.attempt();
+        assertEquals(RunStatus.SUCCESS, ((RunOutcome.Completed) ran).report().status());
+        assertEquals("dr", ran.replicatorName());
+        assertEquals(1, replicator.runs());
+    }
+
+    @Test
+    void eachRunTakesTheLockWithItsSettingsAndReleasesItAfterwardsEvenWhenTheReplicatorThrows() {
+        RecordingLock lock = new RecordingLock();
+        AtomicInteger calls = new AtomicInteger();
+        ReplicationTask task = ReplicationTask.builder(new TestReplicator("dr", () -> {
+            if (calls.incrementAndGet() == 2) {
+                throw new IllegalStateException("boom");
+            }
+            return RunStatus.SUCCESS;
+        })).runLock(lock).lockName("cloudhsm-dr.dr").lockAtMostFor(Duration.ofMinutes(90))
+                .lockAtLeastFor(Duration.ofMinutes(1)).build();
+
+        task.call();
+        assertThrows(IllegalStateException.class, task::call);
+
+        assertEquals(List.of("acquire cloudhsm-dr.dr PT1H30M PT1M", "release cloudhsm-dr.dr",
+                "acquire cloudhsm-dr.dr PT1H30M PT1M", "release cloudhsm-dr.dr"), lock.calls);
+        assertSame(lock, task.runLock());
+        assertEquals("cloudhsm-dr.dr", task.lockName());
+        assertEquals(Duration.ofMinutes(90), task.lockAtMostFor());
+        assertEquals(Duration.ofMinutes(1), task.lockAtLeastFor());
+    }
+
+    @Test
+    void theLockDefaultsToTheReplicatorsNameForTwoHoursAndNoneMeansNoLock() {
+        RecordingLock lock = new RecordingLock();
+        ReplicationTask locked = ReplicationTask.builder(TestReplicator.succeeding("dr")).runLock(lock).build();
+        ReplicationTask plain = ReplicationTask.of(TestReplicator.succeeding("dr"));
+
+        locked.call();
+
+        assertEquals(List.of("acquire dr PT2H PT0S", "release dr"), lock.calls);
+        assertEquals(ReplicationTask.DEFAULT_LOCK_AT_MOST_FOR, Duration.ofHours(2));
+        assertSame(RunLock.NONE, plain.runLock());
+        assertTrue(plain.call().isPresent());
+    }
+
+    @Test
+    void anInProcessOverlapIsSkippedBeforeTheLockIsAsked() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        RecordingLock lock = new RecordingLock();
+        ReplicationTask task = ReplicationTask.builder(new TestReplicator("dr", () -> {
+            entered.countDown();
+            await(release);
+            return RunStatus.SUCCESS;
+        })).runLock(lock).build();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<RunOutcome> first = pool.submit(task::attempt);
+            assertTrue(entered.await(10, TimeUnit.SECONDS));
+
+            RunOutcome second = task.attempt();
+
+            assertEquals(RunOutcome.SkipReason.IN_PROGRESS_IN_THIS_PROCESS, ((RunOutcome.Skipped) second).reason());
+            assertEquals(1, task.skippedRuns());
+            assertEquals(0, task.skippedByRunLock());
+            assertEquals(1, lock.calls.size(), "only the first run asked the lock: " + lock.calls);
+            release.countDown();
+            assertInstanceOf(RunOutcome.Completed.class, first.get(10, TimeUnit.SECONDS));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aLockThatCannotBeReadFailsTheRunWithoutRunningTheReplicator() {
+        RecordingLock lock = new RecordingLock();
+        lock.acquireFailure = new CloudHsmDrException("cannot acquire run lock 'dr' in table CLOUDHSM_DR_LOCK: down");
+        TestReplicator replicator = TestReplicator.succeeding("dr");
+        ReplicationTask task = ReplicationTask.builder(replicator).runLock(lock).build();
+
+        CloudHsmDrException thrown = assertThrows(CloudHsmDrException.class, task::call);
+        task.run(); // logged, not thrown
+
+        assertSame(lock.acquireFailure, thrown);
+        assertEquals(0, replicator.runs());
+        assertEquals(2, task.abortedRuns());
+        assertEquals(0, task.skippedRuns());
+        assertFalse(task.isRunning());
+    }
+
+    @Test
+    void aLockThatCannotBeReleasedIsLoggedAndTheReportStands() {
+        RecordingLock lock = new RecordingLock();
+        lock.releaseFailure = new CloudHsmDrException("cannot release run lock 'dr': down");
+        ReplicationTask task = ReplicationTask.builder(new TestReplicator("dr", () -> RunStatus.PARTIAL))
+                .runLock(lock).build();
+
+        Optional<ReplicationReport> report = task.call();
+
+        assertEquals(RunStatus.PARTIAL, report.orElseThrow().status());
+        assertEquals(1, task.completedRuns());
+        assertEquals(0, task.abortedRuns());
+        assertEquals(List.of("acquire dr PT2H PT0S", "release dr"), lock.calls);
+    }
+
+    @Test
+    void lockDurationsAreValidated() {
+        TestReplicator replicator = TestReplicator.succeeding("dr");
+
+        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+                () -> ReplicationTask.builder(replicator).lockAtMostFor(Duration.ZERO).build());
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+                () -> ReplicationTask.builder(replicator).lockAtLeastFor(Duration.ofSeconds(-1)).build());
+        IllegalStateException contradiction = assertThrows(IllegalStateException.class,
+                () -> ReplicationTask.builder(replicator).lockAtMostFor(Duration.ofMinutes(5))
+                        .lockAtLeastFor(Duration.ofMinutes(6)).build());
+        assertThrows(IllegalArgumentException.class, () -> ReplicationTask.builder(replicator).lockName(" ").build());
+
+        assertEquals("lockAtMostFor of replicator 'dr' must be positive (longer than the longest run), was PT0S",
+                zero.getMessage());
+        assertTrue(negative.getMessage().contains("lockAtLeastFor") && negative.getMessage().contains("PT-1S"),
+                negative.getMessage());
+        assertTrue(contradiction.getMessage().contains("PT6M") && contradiction.getMessage().contains("PT5M"),
+                contradiction.getMessage());
     }
 
     static void await(CountDownLatch latch) {

@@ -4,6 +4,7 @@ import io.github.cloudhsmdr.Failure;
 import io.github.cloudhsmdr.ReplicationReport;
 import io.github.cloudhsmdr.RunStatus;
 import io.github.cloudhsmdr.scheduling.ReplicationTask;
+import io.github.cloudhsmdr.scheduling.RunOutcome;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.InterruptableJob;
 import org.quartz.JobExecutionContext;
@@ -15,7 +16,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The Quartz job that runs one named {@link io.github.cloudhsmdr.BackupReplicator}. Build its
@@ -30,19 +30,27 @@ import java.util.Optional;
  * <p><b>Once at a time.</b> {@link DisallowConcurrentExecution} makes Quartz run one firing of a job at a
  * time, cluster-wide with a clustered JDBC job store (for a job with several triggers see the limit
  * described in {@link ReplicationScheduling}); the registry's {@link ReplicationTask} also keeps two
- * firings naming the same replicator from overlapping in one JVM (the second one is skipped, logged at
- * WARN, and ends normally with no result).
+ * firings naming the same replicator from overlapping in one JVM, and, when the replicator was registered
+ * with a {@link io.github.cloudhsmdr.scheduling.RunLock}, on any two nodes sharing the lock.
+ *
+ * <p><b>Skipped firings are not errors.</b> A firing that finds a run of its replicator in progress (in this
+ * JVM, or holding the run lock elsewhere) does not run it and does not wait: the job returns normally and
+ * the firing's result ({@link JobExecutionContext#getResult()}) is a {@link RunOutcome.Skipped} naming the
+ * replicator and the {@link RunOutcome.SkipReason reason} ({@code IN_PROGRESS_IN_THIS_PROCESS} or
+ * {@code RUN_LOCK_HELD_ELSEWHERE}); the task logs it and counts it ({@link ReplicationTask#skippedRuns()},
+ * {@link ReplicationTask#skippedByRunLock()}). The run in progress copies what the skipped one would have.
  *
  * <p><b>Outcomes.</b> Every run that returns a report sets it as the firing's result
- * ({@link JobExecutionContext#getResult()}).
+ * ({@link JobExecutionContext#getResult()}), a {@link ReplicationReport}.
  * <ul>
  *   <li>SUCCESS: the job returns normally.</li>
  *   <li>PARTIAL and FAILED: the job throws a {@link ReplicationJobException} whose message says "PARTIAL" or
  *       "FAILED" and names the replicator and its first failures, so job listeners and monitoring see it;
  *       {@link ReplicationJobException#status()} tells the two apart. Quartz logs it (JobRunShell, INFO),
  *       the job itself does not, and the replicator has logged each failure already.</li>
- *   <li>A replicator that throws, or a name missing from this node's registry (a misconfigured node),
- *       also ends in a {@link ReplicationJobException}, with the cause, or with the registered names.</li>
+ *   <li>A replicator that throws, a run lock that cannot be read (its database is down: the replicator does
+ *       not run), or a name missing from this node's registry (a misconfigured node), also ends in a
+ *       {@link ReplicationJobException}, with the cause, or with the registered names.</li>
  * </ul>
  * The exception never asks for an immediate re-fire (the replicator already retried what it could) and
  * never unschedules the trigger: the next firing tries again, so a node that registers the replicator
@@ -97,10 +105,10 @@ public final class ReplicationJob implements InterruptableJob {
             }
             runner = Thread.currentThread();
         }
-        Optional<ReplicationReport> outcome;
+        RunOutcome outcome;
         boolean interrupted;
         try {
-            outcome = task.call();
+            outcome = task.attempt();
         } catch (RuntimeException e) {
             throw new ReplicationJobException(name, null, "replicator '" + name + "' run FAILED: it threw "
                     + e.getClass().getName() + ": " + e.getMessage() + interruptedNote(), e);
@@ -114,10 +122,12 @@ public final class ReplicationJob implements InterruptableJob {
                 }
             }
         }
-        if (outcome.isEmpty()) {
-            return; // skipped: another run of this replicator is in progress in this JVM (logged by the task)
+        if (outcome instanceof RunOutcome.Skipped skipped) {
+            // another run of this replicator is in progress here or elsewhere (logged and counted by the task)
+            context.setResult(skipped);
+            return;
         }
-        ReplicationReport report = outcome.get();
+        ReplicationReport report = ((RunOutcome.Completed) outcome).report();
         context.setResult(report);
         if (report.status() == RunStatus.SUCCESS) {
             LOG.debug("replicator={} firing done: {}", name, report.summary());

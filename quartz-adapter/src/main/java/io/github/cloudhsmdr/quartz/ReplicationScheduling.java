@@ -2,6 +2,7 @@ package io.github.cloudhsmdr.quartz;
 
 import io.github.cloudhsmdr.BackupReplicator;
 import io.github.cloudhsmdr.CloudHsmDrException;
+import io.github.cloudhsmdr.scheduling.RunLock;
 import org.quartz.CronExpression;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.CronTrigger;
@@ -70,17 +71,20 @@ import java.util.TimeZone;
  * ({@code scheduleJob(job, Set.of(trigger), true)}): there is never more than one schedule per replicator
  * (one-off firings from {@link #triggerNow} come and go besides it).
  *
- * <p><b>Never two runs at once, and its limit.</b> With one trigger per job (what these helpers define),
- * Quartz's clustered JDBC store runs one firing of a replicator at a time across the cluster. A job with
- * <em>several</em> triggers due at about the same time is not fully protected: Quartz 2.5.2 can run two of
- * them at once on different nodes, because a node whose acquired trigger was blocked by another node's
- * firing releases it as WAITING ({@code JobStoreSupport.releaseAcquiredTrigger}, see
- * quartz-scheduler/quartz#674). Extra triggers come from {@link #triggerNow}, from triggers you add
+ * <p><b>Never two runs at once: Quartz's limit, and the run lock.</b> With one trigger per job (what these
+ * helpers define), Quartz's clustered JDBC store runs one firing of a replicator at a time across the
+ * cluster. A job with <em>several</em> triggers due at about the same time is not fully protected by Quartz:
+ * Quartz 2.5.2 can run two of them at once on different nodes, because a node whose acquired trigger was
+ * blocked by another node's firing releases it as WAITING ({@code JobStoreSupport.releaseAcquiredTrigger},
+ * see quartz-scheduler/quartz#674). Extra triggers come from {@link #triggerNow}, from triggers you add
  * yourself, and from the recovery trigger Quartz adds when a node dies. Within one JVM the
- * {@link ReplicatorRegistry}'s guard still skips the overlapping run; across nodes the replicator's copy
- * lookup makes a duplicate copy unlikely but not impossible. So in a cluster keep one schedule per
- * replicator; {@link #triggerNow} adds no firing while a run is in progress or another one-off firing is
- * pending, which leaves only a firing that coincides with a scheduled one (or with a recovery) exposed.
+ * {@link ReplicatorRegistry}'s guard skips the overlapping run. Across nodes, register the replicators
+ * with a shared run lock ({@link #register(Scheduler, BackupReplicator, RunLock)} with a
+ * {@link io.github.cloudhsmdr.scheduling.JdbcRunLock} on the job store's database): each run takes it first
+ * and a firing that finds it held on another node is skipped, so runs never overlap anywhere. Without it,
+ * the replicator's copy lookup makes a duplicate copy unlikely but not impossible. Either way
+ * {@link #triggerNow} adds no firing while a run is in progress or another one-off firing is pending, so a
+ * burst of calls starts one run, not a queue.
  *
  * <p>Errors from Quartz are rethrown as {@link CloudHsmDrException} naming the replicator and the
  * operation, with the {@link SchedulerException} as cause. All methods are thread-safe.
@@ -132,6 +136,18 @@ public final class ReplicationScheduling {
      */
     public static ReplicatorRegistry register(Scheduler scheduler, BackupReplicator replicator) {
         return registry(scheduler).register(replicator);
+    }
+
+    /**
+     * Registers {@code replicator} in the registry of {@code scheduler}, every run taking {@code runLock}
+     * first (see {@link ReplicatorRegistry#register(BackupReplicator, RunLock)}): in a cluster, a
+     * {@link io.github.cloudhsmdr.scheduling.JdbcRunLock} on the job store's database, so that no two runs of
+     * the replicator overlap on any nodes. Do this on every node, before the scheduler starts.
+     *
+     * @return the registry
+     */
+    public static ReplicatorRegistry register(Scheduler scheduler, BackupReplicator replicator, RunLock runLock) {
+        return registry(scheduler).register(replicator, runLock);
     }
 
     /** @return the key of the job of replicator {@code replicatorName}. */

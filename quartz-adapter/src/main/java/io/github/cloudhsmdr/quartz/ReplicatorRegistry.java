@@ -2,6 +2,7 @@ package io.github.cloudhsmdr.quartz;
 
 import io.github.cloudhsmdr.BackupReplicator;
 import io.github.cloudhsmdr.scheduling.ReplicationTask;
+import io.github.cloudhsmdr.scheduling.RunLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,13 @@ import java.util.concurrent.ConcurrentMap;
  * <p>Each replicator is run through its own {@link ReplicationTask}, whose in-process guard keeps two runs
  * of one replicator from overlapping in this JVM even when several jobs or triggers name it.
  *
+ * <p><b>Across the cluster: a run lock.</b> Register each replicator with a {@link RunLock} shared by the
+ * nodes ({@link #register(BackupReplicator, RunLock)} with a {@link io.github.cloudhsmdr.scheduling.JdbcRunLock}
+ * on the job store's database, or {@link #register(ReplicationTask)} for every lock setting) and every run
+ * first takes lock {@code <replicator name>}; a firing that finds it held elsewhere is skipped. This closes
+ * the gap Quartz leaves when several triggers of one job are due together (see {@link ReplicationScheduling}).
+ * Register the replicator with the same lock settings on every node.
+ *
  * <p>Thread-safe. The registry does not own the replicators: it never closes them.
  */
 public final class ReplicatorRegistry {
@@ -41,18 +49,51 @@ public final class ReplicatorRegistry {
     }
 
     /**
-     * Registers {@code replicator} under its {@link BackupReplicator#name()}. Registering the same object
-     * again changes nothing; registering another replicator with the same name replaces the earlier one.
+     * Registers {@code replicator} under its {@link BackupReplicator#name()}, without a run lock (the
+     * in-process guard only). Registering the same object again changes nothing; registering another
+     * replicator with the same name replaces the earlier one.
      *
      * @return this registry
      * @throws NullPointerException when {@code replicator} or its name is null
      */
     public ReplicatorRegistry register(BackupReplicator replicator) {
+        return register(replicator, RunLock.NONE);
+    }
+
+    /**
+     * Registers {@code replicator} under its {@link BackupReplicator#name()}; every run first takes
+     * {@code runLock} under that name, for at most {@link ReplicationTask#DEFAULT_LOCK_AT_MOST_FOR} (use
+     * {@link #register(ReplicationTask)} for other lock settings). Registering the same object with the same
+     * lock again changes nothing; anything else under the same name replaces the earlier registration.
+     *
+     * @return this registry
+     * @throws NullPointerException when an argument or the replicator's name is null
+     */
+    public ReplicatorRegistry register(BackupReplicator replicator, RunLock runLock) {
         Objects.requireNonNull(replicator, "replicator");
+        Objects.requireNonNull(runLock, "runLock");
         String name = Objects.requireNonNull(replicator.name(), "replicator.name()");
         tasks.compute(name, (n, existing) -> existing != null && existing.replicator() == replicator
-                ? existing : ReplicationTask.of(replicator));
-        LOG.debug("replicator={} registered; registered={}", name, names());
+                && existing.runLock() == runLock && existing.lockName().equals(name)
+                && existing.lockAtMostFor().equals(ReplicationTask.DEFAULT_LOCK_AT_MOST_FOR)
+                && existing.lockAtLeastFor().isZero()
+                ? existing : ReplicationTask.builder(replicator).runLock(runLock).build());
+        LOG.debug("replicator={} registered with runLock={}; registered={}", name, runLock, names());
+        return this;
+    }
+
+    /**
+     * Registers {@code task} under its replicator's name, e.g. one built with
+     * {@code ReplicationTask.builder(replicator).runLock(lock).lockAtMostFor(...)}. Registering the same task
+     * again changes nothing; anything else under the same name replaces the earlier registration.
+     *
+     * @return this registry
+     * @throws NullPointerException when {@code task} is null
+     */
+    public ReplicatorRegistry register(ReplicationTask task) {
+        Objects.requireNonNull(task, "task");
+        tasks.put(task.name(), task);
+        LOG.debug("replicator={} registered with runLock={}; registered={}", task.name(), task.runLock(), names());
         return this;
     }
 

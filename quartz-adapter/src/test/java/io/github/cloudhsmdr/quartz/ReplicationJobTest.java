@@ -1,7 +1,11 @@
 package io.github.cloudhsmdr.quartz;
 
+import io.github.cloudhsmdr.CloudHsmDrException;
 import io.github.cloudhsmdr.ReplicationReport;
 import io.github.cloudhsmdr.RunStatus;
+import io.github.cloudhsmdr.scheduling.ReplicationTask;
+import io.github.cloudhsmdr.scheduling.RunLock;
+import io.github.cloudhsmdr.scheduling.RunOutcome;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.quartz.JobBuilder;
@@ -302,10 +306,56 @@ class ReplicationJobTest {
         RecordingJobListener.Execution skipped = listener.next();
         assertEquals(otherKey, skipped.context().getJobDetail().getKey());
         assertNull(skipped.exception());
-        assertNull(skipped.result());
+        assertEquals(new RunOutcome.Skipped("dr", RunOutcome.SkipReason.IN_PROGRESS_IN_THIS_PROCESS),
+                skipped.result());
         assertEquals(1, ReplicationScheduling.registry(scheduler).task("dr").orElseThrow().skippedRuns());
         release.countDown();
         assertNull(listener.next().exception());
         assertEquals(1, replicator.runs());
+    }
+
+    @Test
+    void aFiringWhoseRunLockIsHeldOnAnotherNodeEndsNormallySayingSkipped() throws Exception {
+        FakeReplicator replicator = FakeReplicator.returning("dr", RunStatus.SUCCESS);
+        RunLock shared = RunLock.inProcess();
+        RunLock.Lease otherNode = shared.tryAcquire("dr", Duration.ofHours(1)).orElseThrow();
+        Scheduler scheduler = startScheduler(2);
+        ReplicationScheduling.register(scheduler, replicator, shared);
+
+        ReplicationScheduling.triggerNow(scheduler, "dr");
+        RecordingJobListener.Execution skipped = listener.next();
+        otherNode.close();
+        ReplicationScheduling.triggerNow(scheduler, "dr");
+        RecordingJobListener.Execution ran = listener.next();
+
+        assertNull(skipped.exception(), "a skipped firing is not an error");
+        assertEquals(new RunOutcome.Skipped("dr", RunOutcome.SkipReason.RUN_LOCK_HELD_ELSEWHERE), skipped.result());
+        assertNull(ran.exception());
+        assertEquals(RunStatus.SUCCESS, ((ReplicationReport) ran.result()).status());
+        assertEquals(1, replicator.runs());
+        ReplicationTask task = ReplicationScheduling.registry(scheduler).task("dr").orElseThrow();
+        assertEquals(1, task.skippedByRunLock());
+        assertEquals(1, task.skippedRuns());
+    }
+
+    @Test
+    void aRunLockThatCannotBeReadFailsTheFiringWithoutRunningTheReplicator() throws Exception {
+        FakeReplicator replicator = FakeReplicator.returning("dr", RunStatus.SUCCESS);
+        CloudHsmDrException down = new CloudHsmDrException("cannot acquire run lock 'dr' in table CLOUDHSM_DR_LOCK: "
+                + "connection refused");
+        RunLock broken = (name, atMost, atLeast) -> {
+            throw down;
+        };
+        Scheduler scheduler = startScheduler(2);
+        ReplicationScheduling.register(scheduler, replicator, broken);
+
+        ReplicationScheduling.triggerNow(scheduler, "dr");
+
+        JobExecutionException ex = listener.next().exception();
+        assertInstanceOf(ReplicationJobException.class, ex);
+        assertSame(down, ex.getCause());
+        assertTrue(ex.getMessage().startsWith("replicator 'dr' run FAILED: ")
+                && ex.getMessage().contains("cannot acquire run lock 'dr' in table CLOUDHSM_DR_LOCK"), ex.getMessage());
+        assertEquals(0, replicator.runs());
     }
 }

@@ -1,6 +1,8 @@
 package io.github.cloudhsmdr.quartz;
 
 import io.github.cloudhsmdr.RunStatus;
+import io.github.cloudhsmdr.scheduling.ReplicationTask;
+import io.github.cloudhsmdr.scheduling.RunLock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +23,7 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -166,6 +169,29 @@ class ReplicationSchedulingTest {
         assertSame(second, registry.find("dr").orElseThrow());
         assertSame(second, registry.unregister("dr").orElseThrow());
         assertTrue(registry.find("dr").isEmpty());
+    }
+
+    @Test
+    void registeringWithARunLockGivesTheReplicatorsTaskThatLock() throws SchedulerException {
+        FakeReplicator dr = FakeReplicator.returning("dr", RunStatus.SUCCESS);
+        RunLock shared = RunLock.inProcess();
+
+        ReplicatorRegistry registry = ReplicationScheduling.register(scheduler, dr, shared);
+        ReplicationTask task = registry.task("dr").orElseThrow();
+        ReplicationScheduling.register(scheduler, dr, shared);
+
+        assertSame(shared, task.runLock());
+        assertEquals("dr", task.lockName());
+        assertEquals(ReplicationTask.DEFAULT_LOCK_AT_MOST_FOR, task.lockAtMostFor());
+        assertSame(task, registry.task("dr").orElseThrow(), "the same registration again keeps the task");
+        registry.register(dr, RunLock.inProcess());
+        assertNotSame(task, registry.task("dr").orElseThrow(), "another lock replaces it");
+        ReplicationTask custom = ReplicationTask.builder(dr).runLock(shared).lockAtMostFor(Duration.ofHours(6))
+                .build();
+        registry.register(custom);
+        assertSame(custom, registry.task("dr").orElseThrow());
+        registry.register(dr);
+        assertSame(RunLock.NONE, registry.task("dr").orElseThrow().runLock(), "registering without a lock drops it");
     }
 
     @Test

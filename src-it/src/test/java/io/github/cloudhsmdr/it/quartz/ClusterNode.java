@@ -3,10 +3,15 @@ package io.github.cloudhsmdr.it.quartz;
 import io.github.cloudhsmdr.RunStatus;
 import io.github.cloudhsmdr.quartz.ReplicationScheduling;
 import io.github.cloudhsmdr.quartz.ReplicatorRegistry;
+import io.github.cloudhsmdr.scheduling.JdbcRunLock;
+import org.h2.jdbcx.JdbcConnectionPool;
 import org.quartz.Scheduler;
 import org.quartz.impl.StdSchedulerFactory;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.LockSupport;
@@ -15,19 +20,27 @@ import java.util.concurrent.locks.LockSupport;
  * One node of the Quartz cluster under test, run in its own JVM by {@link ClusteredQuartzTest}:
  * {@code ClusterNode <jdbc url> <instance id>}. It registers five replicators, records every execution in
  * the shared database, prints one {@code EVENT ...} line per event on stdout, and runs until its stdin is
- * closed (then shuts down gracefully) or the process is killed.
+ * closed (then shuts down gracefully) or the process is killed. Lines on stdin are commands run on the node:
+ * {@code TRIGGER <replicator> <n>} ({@code Scheduler.triggerJob} n times) and {@code TRIGGER_NOW <replicator>
+ * <n>} ({@code ReplicationScheduling.triggerNow} n times), each answered by {@code TRIGGERED <node>
+ * <replicator> <firings added>}.
  *
  * <ul>
  *   <li>{@code steady-1} to {@code steady-4}: a run takes about {@link #STEADY_WORK} (simulated copy
  *       latency inside the node, not a wait of the test).</li>
  *   <li>{@code slow}: the first run in the whole cluster (a database flag decides) announces
  *       {@code BLOCKING} and blocks until the process is killed; any later run (the recovery) succeeds.</li>
+ *   <li>{@code locked}: registered with a {@link JdbcRunLock} on the shared database (database time), so
+ *       runs on different nodes never overlap; a run takes about {@link #LOCKED_WORK} and records its own
+ *       start and end (IT_REPLICATIONS).</li>
  * </ul>
  */
 public final class ClusterNode {
     static final int STEADY_REPLICATORS = 4;
     static final Duration STEADY_WORK = Duration.ofMillis(30);
     static final String BLOCK_FLAG = "block-first-slow-run";
+    static final String LOCKED = "locked";
+    static final Duration LOCKED_WORK = Duration.ofMillis(100);
 
     private ClusterNode() {
     }
@@ -53,15 +66,38 @@ public final class ClusterNode {
             }
             return RunStatus.SUCCESS;
         }));
+        JdbcConnectionPool lockPool = JdbcConnectionPool.create(url, "sa", "");
+        JdbcRunLock runLock = JdbcRunLock.builder(lockPool).usingDbTime().lockedBy(node).build();
+        runLock.createTableIfMissing(); // every node at once: one creates it
+        registry.register(new ScriptedReplicator(LOCKED, () -> {
+            recorder.recordReplication(LOCKED, () -> LockSupport.parkNanos(LOCKED_WORK.toNanos()));
+            return RunStatus.SUCCESS;
+        }), runLock);
         scheduler.getListenerManager().addJobListener(recorder);
         scheduler.start();
         emit(out, "READY " + node);
 
-        while (System.in.read() != -1) {
-            // run until the test closes stdin
+        BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String command;
+        while ((command = commands.readLine()) != null) { // run until the test closes stdin
+            String[] words = command.trim().split(" +");
+            if (words.length == 3 && words[0].equals("TRIGGER")) {
+                // on this node, so its own scheduler thread is woken at once (as by an admin call to this node)
+                for (int i = 0; i < Integer.parseInt(words[2]); i++) {
+                    scheduler.triggerJob(ReplicationScheduling.jobKey(words[1]));
+                }
+                emit(out, "TRIGGERED " + node + " " + words[1] + " " + words[2]);
+            } else if (words.length == 3 && words[0].equals("TRIGGER_NOW")) {
+                int added = 0;
+                for (int i = 0; i < Integer.parseInt(words[2]); i++) {
+                    added += ReplicationScheduling.triggerNow(scheduler, words[1]) ? 1 : 0;
+                }
+                emit(out, "TRIGGERED " + node + " " + words[1] + " " + added);
+            }
         }
         scheduler.shutdown(true);
         recorder.close();
+        lockPool.dispose();
         emit(out, "STOPPED " + node);
     }
 

@@ -2,6 +2,7 @@ package io.github.cloudhsmdr.it.quartz;
 
 import io.github.cloudhsmdr.quartz.ReplicationJob;
 import io.github.cloudhsmdr.quartz.ReplicationScheduling;
+import io.github.cloudhsmdr.scheduling.RunOutcome;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.quartz.CronTrigger;
+import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SimpleScheduleBuilder;
 import org.quartz.SimpleTrigger;
@@ -257,8 +259,118 @@ class ClusteredQuartzTest {
         assertEquals(0, overlaps(runs));
     }
 
+    /** The replicator's own runs (IT_REPLICATIONS), as {@link Run}s for {@link #overlaps}. */
+    private List<Run> replications(String replicator) throws Exception {
+        List<Run> runs = new ArrayList<>();
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(
+                "SELECT NODE, STARTED_MICROS, FINISHED_MICROS FROM IT_REPLICATIONS WHERE REPLICATOR = ?"
+                        + " ORDER BY STARTED_MICROS")) {
+            s.setString(1, replicator);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    long finishedMicros = rs.getLong(3);
+                    Long finished = rs.wasNull() ? null : finishedMicros;
+                    runs.add(new Run(replicator, rs.getString(1), false, rs.getLong(2), finished, "RAN"));
+                }
+            }
+        }
+        return runs;
+    }
+
+    /** Sends a command line to every node (see {@link ClusterNode}). */
+    private void command(String line) throws IOException {
+        for (NodeProcess n : nodes) {
+            var in = n.process().getOutputStream();
+            in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+        }
+    }
+
+    /**
+     * The burst that made two runs of one replicator overlap on two nodes in Quartz 2.5.2 (several triggers of
+     * one job due together: a BLOCKED trigger released as WAITING, quartz-scheduler/quartz#674). In rounds,
+     * each started while the job is idle: {@code triggerNow}, then {@code triggerJob} calls, made on all three
+     * nodes at once so that each wakes its own scheduler thread; in one round, also a trigger every 150 ms and
+     * one-off firings staggered over the same seconds from the client. With the JdbcRunLock the Quartz
+     * executions still overlap, but the replicator's runs never do: the later execution is skipped by the lock
+     * (the printed quartzOverlaps and skippedByLock say how often the burst provoked it).
+     */
     @Test
     @Order(3)
+    void aBurstOfTriggersOnThreeNodesNeverRunsTheReplicatorTwiceAtOnceWithTheRunLock() throws Exception {
+        String name = ClusterNode.LOCKED;
+        JobKey key = ReplicationScheduling.jobKey(name);
+        String job = key.toString();
+        int rounds = 4;
+        int perNodeAndRound = 3;
+        int scheduled = 10;
+        int staggered = 10;
+        Instant start = Instant.now();
+        client.addJob(ReplicationScheduling.jobDetail(name), true);
+        int firings = 0;
+        for (int round = 1; round <= rounds; round++) {
+            // the first round asks triggerNow (a firing unless one is pending), the others triggerJob, which
+            // bypasses triggerNow's check on purpose: every call adds a trigger
+            command((round == 1 ? "TRIGGER_NOW " : "TRIGGER ") + name + " " + perNodeAndRound);
+            if (round == 2) {
+                Instant now = Instant.now();
+                ReplicationScheduling.schedule(client, ReplicationScheduling.jobDetail(name), TriggerBuilder
+                        .newTrigger()
+                        .withIdentity(ReplicationScheduling.triggerKey(name))
+                        .forJob(key)
+                        .startNow()
+                        .withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(150)
+                                .withRepeatCount(scheduled - 1).withMisfireHandlingInstructionNowWithExistingCount())
+                        .build());
+                for (int i = 1; i <= staggered; i++) {
+                    client.scheduleJob(TriggerBuilder.newTrigger().forJob(key)
+                            .startAt(Date.from(now.plusMillis(100L * i))).build());
+                }
+                firings += scheduled + staggered;
+            }
+            List<EventLog.Event> triggered = events.await(e -> e.type().equals("TRIGGERED"), round * NODES,
+                    Duration.ofSeconds(20));
+            int added = triggered.subList((round - 1) * NODES, round * NODES).stream()
+                    .mapToInt(e -> Integer.parseInt(e.word(3))).sum();
+            firings += added;
+            events.await(e -> e.is("FINISHED", job), firings, Duration.ofSeconds(30)); // idle again
+        }
+
+        List<Run> executions = runs(job);
+        List<Run> replications = replications(name);
+        long distinctFirings = executions.stream().map(Run::fireKey).distinct().count();
+        long duplicates = executions.size() - distinctFirings;
+        Map<String, Long> executionsPerNode = executions.stream()
+                .collect(Collectors.groupingBy(Run::node, TreeMap::new, Collectors.counting()));
+        Map<String, Long> runsPerNode = replications.stream()
+                .collect(Collectors.groupingBy(Run::node, TreeMap::new, Collectors.counting()));
+        long skippedByLock = executions.stream()
+                .filter(r -> ("SKIPPED " + RunOutcome.SkipReason.RUN_LOCK_HELD_ELSEWHERE).equals(r.outcome())).count();
+        long skippedInProcess = executions.stream()
+                .filter(r -> ("SKIPPED " + RunOutcome.SkipReason.IN_PROGRESS_IN_THIS_PROCESS).equals(r.outcome()))
+                .count();
+        System.out.println("burst: Quartz executions running at the same time (the #674 overlap):");
+        int quartzOverlaps = overlaps(executions);
+        int overlaps = overlaps(replications);
+        System.out.printf("burst with JdbcRunLock: firings=%d executions=%d executionsPerNode=%s "
+                        + "quartzOverlaps=%d skippedByLock=%d skippedInProcess=%d replicatorRuns=%d runsPerNode=%s "
+                        + "overlaps=%d duplicates=%d in %d ms%n", distinctFirings, executions.size(),
+                executionsPerNode, quartzOverlaps, skippedByLock, skippedInProcess, replications.size(), runsPerNode,
+                overlaps, duplicates, Duration.between(start, Instant.now()).toMillis());
+
+        assertEquals(firings, distinctFirings, "every firing executed");
+        assertEquals(0, duplicates, "no firing executed twice");
+        assertEquals(0, overlaps, "the replicator never ran twice at once, on any nodes: " + replications);
+        assertTrue(executions.stream().allMatch(r -> r.finished() != null
+                        && (r.outcome().equals("OK") || r.outcome().startsWith("SKIPPED "))),
+                "every execution ran or was skipped, none failed: " + executions);
+        assertEquals(executions.size() - skippedByLock - skippedInProcess, replications.size(),
+                "every execution not skipped ran the replicator once");
+        assertTrue(replications.stream().allMatch(r -> r.finished() != null));
+    }
+
+    @Test
+    @Order(4)
     void aRunOnAKilledNodeIsRecoveredByAnotherNode() throws Exception {
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             s.executeUpdate("INSERT INTO IT_FLAGS VALUES ('" + ClusterNode.BLOCK_FLAG + "', FALSE)");

@@ -1,5 +1,6 @@
 package io.github.cloudhsmdr.it.quartz;
 
+import io.github.cloudhsmdr.scheduling.RunOutcome;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
@@ -9,6 +10,7 @@ import org.quartz.TriggerKey;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.function.Consumer;
@@ -74,9 +76,11 @@ final class ExecutionRecorder implements JobListener, AutoCloseable {
     public void jobWasExecuted(JobExecutionContext context, JobExecutionException jobException) {
         String job = context.getJobDetail().getKey().toString();
         String key = fireKey(context);
-        // ReplicationJob sets the report as result; no result and no exception means the run was skipped
+        // ReplicationJob sets the report as result, or a RunOutcome.Skipped saying why it did not run
+        Object result = context.getResult();
         String outcome = jobException != null ? jobException.getMessage()
-                : context.getResult() == null ? "SKIPPED" : "OK";
+                : result instanceof RunOutcome.Skipped skipped ? "SKIPPED " + skipped.reason()
+                : result == null ? "NO RESULT" : "OK";
         try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(
                 "UPDATE IT_RUNS SET FINISHED_MICROS = ?, OUTCOME = ? WHERE FIRE_INSTANCE_ID = ?")) {
             s.setLong(1, micros(Instant.now()));
@@ -91,6 +95,37 @@ final class ExecutionRecorder implements JobListener, AutoCloseable {
 
     @Override
     public void jobExecutionVetoed(JobExecutionContext context) {
+    }
+
+    /**
+     * Runs {@code work} as the body of a replicator's run and records when it started and ended (IT_REPLICATIONS),
+     * so overlaps are measured on the replicator's runs themselves, not on the Quartz executions around them.
+     */
+    void recordReplication(String replicator, Runnable work) {
+        long id;
+        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(
+                "INSERT INTO IT_REPLICATIONS (REPLICATOR, NODE, STARTED_MICROS) VALUES (?, ?, ?)",
+                new String[] {"ID"})) {
+            s.setString(1, replicator);
+            s.setString(2, node);
+            s.setLong(3, micros(Instant.now()));
+            s.executeUpdate();
+            try (ResultSet keys = s.getGeneratedKeys()) {
+                keys.next();
+                id = keys.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot record the start of a run of " + replicator + " on " + node, e);
+        }
+        work.run();
+        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(
+                "UPDATE IT_REPLICATIONS SET FINISHED_MICROS = ? WHERE ID = ?")) {
+            s.setLong(1, micros(Instant.now()));
+            s.setLong(2, id);
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot record the end of a run of " + replicator + " on " + node, e);
+        }
     }
 
     /** Takes a one-shot flag: true for exactly one caller in the whole cluster. */
