@@ -53,6 +53,12 @@ final class ChaosFigures {
     long pairsFailed;
     /** Every failure of every run, by "kind after n attempts". */
     final Map<String, Integer> failures = new TreeMap<>();
+    /** (destination/source backup) of every copy seen READY after some run. */
+    private final java.util.Set<String> everReady = new java.util.HashSet<>();
+    long pointDays;
+    long criticalPointDays;
+    Duration worstLag = Duration.ZERO;
+    String worstLagWhere = "";
     /** (destination/source backup) to when retention deleted a copy of it, for the churn count. */
     private final Map<String, Instant> deletedPairs = new HashMap<>();
 
@@ -102,6 +108,54 @@ final class ChaosFigures {
         }
     }
 
+    /** Notes the copies READY now, for {@link #neverReached}. */
+    void observeCopies(List<Backup> all) {
+        all.stream().filter(b -> b.state() == BackupState.READY && b.sourceBackup() != null)
+                .forEach(b -> everReady.add(b.region() + "/" + b.sourceBackup()));
+    }
+
+    /**
+     * Measures, from the model's truth, how far each destination is behind for each cluster at {@code now}: the age
+     * of the newest READY copy (anyone's) of the cluster's backups; older than {@code critical} is a breach of the
+     * recovery point objective.
+     */
+    void measureRecoveryPoints(List<Backup> all, String source, List<String> clusters, List<String> destinations,
+            Instant now, Duration critical) {
+        for (String cluster : clusters) {
+            for (String region : destinations) {
+                Instant newest = all.stream().filter(b -> b.region().equals(region) && b.state() == BackupState.READY
+                                && source.equals(b.sourceRegion()) && cluster.equals(b.sourceCluster()))
+                        .map(Backup::createTimestamp).max(Instant::compareTo).orElse(Instant.EPOCH);
+                Duration lag = Duration.between(newest, now);
+                pointDays++;
+                if (lag.compareTo(critical) > 0) {
+                    criticalPointDays++;
+                }
+                if (lag.compareTo(worstLag) > 0) {
+                    worstLag = lag;
+                    worstLagWhere = cluster + " in " + region + " at " + now;
+                }
+            }
+        }
+    }
+
+    /**
+     * @return the (backup, destination) pairs, for the newest backup of each day of each cluster made since
+     *         {@code start}, in which that backup never had a READY copy after any run
+     */
+    long neverReached(List<Backup> sourceBackups, List<String> destinations, Instant start, java.time.ZoneId zone) {
+        Map<String, Backup> newestOfDay = new HashMap<>();
+        for (Backup b : sourceBackups) {
+            if (b.createTimestamp() == null || b.createTimestamp().isBefore(start) || b.isCopy()) {
+                continue;
+            }
+            String key = b.clusterId() + "/" + b.createTimestamp().atZone(zone).toLocalDate();
+            newestOfDay.merge(key, b, (x, y) -> x.createTimestamp().isAfter(y.createTimestamp()) ? x : y);
+        }
+        return newestOfDay.values().stream().mapToLong(b -> destinations.stream()
+                .filter(r -> !everReady.contains(r + "/" + b.backupId())).count()).sum();
+    }
+
     /** What the destinations hold at the end, from the model's truth. */
     record Holdings(long created, long failedInsideAws, long duplicatesCreated, long recopiedAfterDeletion,
             Map<String, String> perDestination) {
@@ -134,11 +188,9 @@ final class ChaosFigures {
     }
 
     String format(ChaosSettings settings, FaultInjector faults, RequestLog requests, Holdings h, int lost,
-            String recoveryPoints, Duration virtualTime, Duration wallTime) {
+            long neverReached, String recoveryPoints, Duration virtualTime, Duration wallTime) {
         List<String> lines = new ArrayList<>();
-        lines.add("Chaos figures (seed " + settings.seed() + "; replay with -Dchaos.seed=" + settings.seed()
-                + " -Dchaos.days=" + settings.days() + " -Dchaos.tail=" + settings.tailDays()
-                + " -Dchaos.destinationThreads=" + settings.destinationThreads() + ")");
+        lines.add("Chaos figures (seed " + settings.seed() + "; replay with " + settings.replayArguments() + ")");
         lines.add("  simulated days   : " + settings.days() + " (" + settings.faultyDays() + " with faults, "
                 + settings.tailDays() + " fault-free); virtual time " + virtualTime.toDays() + "d "
                 + virtualTime.toHoursPart() + "h; wall time " + wallTime.toSeconds() + " s");
@@ -164,8 +216,11 @@ final class ChaosFigures {
                 + ", skipped (listing failed) " + pairsRetentionSkipped + ", pair failed " + pairsFailed);
         lines.add("  failures         : " + failures.values().stream().mapToInt(Integer::intValue).sum()
                 + " by kind x attempts " + failures);
-        lines.add("  backups lost     : " + lost);
-        lines.add("  recovery points  : " + recoveryPoints);
+        lines.add("  backups lost     : " + lost + " (daily backups that never reached a destination, outside the "
+                + "window once faults stopped: " + neverReached + " backup-destination pairs)");
+        lines.add("  recovery points  : at the end " + recoveryPoints + "; after each day's last run, cluster-"
+                + "destination points older than 32 h: " + criticalPointDays + " of " + pointDays + ", worst lag "
+                + worstLag.toHours() + " h (" + worstLagWhere + ")");
         lines.add("  destinations     : " + h.perDestination());
         return String.join(System.lineSeparator(), lines);
     }

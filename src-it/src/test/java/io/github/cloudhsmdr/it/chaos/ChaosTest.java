@@ -52,12 +52,13 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class ChaosTest {
     private static final Logger LOG = LoggerFactory.getLogger(ChaosTest.class);
+    /** The replicator's default recovery point objective: critical after 32 h. */
+    private static final Duration CRITICAL_AFTER = Duration.ofHours(32);
 
     @Test
     void replicatorKeepsItsInvariantsThroughDaysOfFaults() {
         ChaosSettings settings = ChaosSettings.fromSystemProperties();
-        LOG.info("Chaos run seed={} days={} tail={} destinationThreads={}", settings.seed(), settings.days(),
-                settings.tailDays(), settings.destinationThreads());
+        LOG.info("Chaos run seed={}; replay with {}", settings.seed(), settings.replayArguments());
         long wallStart = System.nanoTime();
         try (ChaosWorld world = new ChaosWorld(settings.seed())) {
             world.seed();
@@ -95,19 +96,23 @@ class ChaosTest {
         void all(long wallStart) {
             List<DayPlan> days = DayPlan.draw(settings.seed(), settings, DESTINATIONS, world.clusters.size());
             check(invariants.observe(), "before the first run", null);
-            replicator = world.newReplicator(settings.destinationThreads(), listener);
+            replicator = world.newReplicator(settings, listener);
             ReplicationReport last = null;
             try {
                 for (DayPlan day : days) {
                     last = day(day);
+                    figures.measureRecoveryPoints(world.model().allBackups(), SOURCE, world.clusters, DESTINATIONS,
+                            world.clock.instant(), CRITICAL_AFTER);
                 }
                 Instant lastPlanned = last.startedAt();
                 List<String> missing = invariants.checkEligibleReached(lastPlanned);
                 RecoveryPointReport rpo = replicator.measureRecoveryPoints();
                 ChaosFigures.Holdings holdings = figures.holdings(world.model().allBackups(), invariants, DESTINATIONS,
                         ChaosWorld.START);
+                long neverReached = figures.neverReached(world.model().backupsIn(SOURCE), DESTINATIONS,
+                        ChaosWorld.START, POLICY.zone());
                 String text = figures.format(settings, world.faults(), world.emulator.requestLog(), holdings,
-                        missing.size(), rpo.worst() + " (" + rpo.points().size() + " points)",
+                        missing.size(), neverReached, rpo.worst() + " (" + rpo.points().size() + " points)",
                         Duration.between(ChaosWorld.START, world.clock.instant()),
                         Duration.ofNanos(System.nanoTime() - wallStart));
                 LOG.info("{}{}", System.lineSeparator(), text);
@@ -179,13 +184,14 @@ class ChaosTest {
         /** A process restart: a new replicator, without the old one's memory of copies in flight. */
         private void restart() {
             replicator.close();
-            replicator = world.newReplicator(settings.destinationThreads(), listener);
+            replicator = world.newReplicator(settings, listener);
             figures.restarts++;
         }
 
         private ReplicationReport run(String when) {
             ReplicationReport report = replicator.replicate();
             figures.add(report);
+            figures.observeCopies(world.model().allBackups());
             check(invariants.checkRun(report), when + " run", report);
             return report;
         }
@@ -219,8 +225,7 @@ class ChaosTest {
         }
 
         private String failureHeader(String when) {
-            return "Chaos seed=" + settings.seed() + " days=" + settings.days() + " tail=" + settings.tailDays()
-                    + " destinationThreads=" + settings.destinationThreads() + ", "
+            return "Chaos " + settings.replayArguments() + ", "
                     + (today == null ? "setup" : today.describe()) + ", " + when + " (clock "
                     + world.clock.instant() + "):" + System.lineSeparator();
         }

@@ -4,6 +4,7 @@ import io.github.cloudhsmdr.BackupReplicator;
 import io.github.cloudhsmdr.CopyTags;
 import io.github.cloudhsmdr.ReplicationListener;
 import io.github.cloudhsmdr.RetentionPolicy;
+import io.github.cloudhsmdr.RetryPolicy;
 import io.github.cloudhsmdr.Selection;
 import io.github.cloudhsmdr.aws.AwsBackupStore;
 import io.github.cloudhsmdr.spi.Backup;
@@ -136,7 +137,9 @@ final class ChaosWorld implements AutoCloseable {
     }
 
     /** A new replicator instance (as after a process restart: no memory of copies in flight). */
-    BackupReplicator newReplicator(int destinationThreads, ReplicationListener listener) {
+    BackupReplicator newReplicator(ChaosSettings settings, ReplicationListener listener) {
+        RetryPolicy retry = settings.retryBudget() == null ? RetryPolicy.defaults()
+                : RetryPolicy.defaults().toBuilder().maxTotalTime(settings.retryBudget()).build();
         return BackupReplicator.builder()
                 .name(NAME)
                 .sourceRegion(SOURCE)
@@ -144,7 +147,8 @@ final class ChaosWorld implements AutoCloseable {
                 .selection(SELECTION)
                 .retentionPolicy(POLICY)
                 .waitForReady(WAIT_FOR_READY)
-                .maxConcurrentDestinations(destinationThreads)
+                .maxConcurrentDestinations(settings.destinationThreads())
+                .retryPolicy(retry)
                 .backupStore(store)
                 .clock(clock)
                 .sleeper(clock::advance)
