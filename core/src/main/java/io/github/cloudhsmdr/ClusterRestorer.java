@@ -55,7 +55,7 @@ public final class ClusterRestorer {
         Objects.requireNonNull(sourceClusterId, "sourceClusterId");
         return store.describeBackups(region, BackupFilter.states(BackupState.READY)).stream()
                 .filter(b -> b.state() == BackupState.READY)
-                .filter(b -> sourceClusterId.equals(b.isCopy() ? sourceCluster(b) : b.clusterId()))
+                .filter(b -> sourceClusterId.equals(b.isCopy() ? b.originCluster() : b.clusterId()))
                 .max(BY_CREATED);
     }
 
@@ -77,7 +77,7 @@ public final class ClusterRestorer {
                 request.subnetIds(), request.tags()));
         Duration age = backup.createTimestamp() == null ? null
                 : Duration.between(backup.createTimestamp(), clock.instant());
-        String origin = backup.isCopy() ? sourceCluster(backup) : backup.clusterId();
+        String origin = backup.isCopy() ? backup.originCluster() : backup.clusterId();
         LOG.info("Restore started region={} cluster={} fromBackup={} sourceCluster={} dataAge={}", request.region(),
                 cluster.clusterId(), backup.backupId(), origin, age);
         return new RestoreResult(cluster, backup, age, List.of(
@@ -101,9 +101,5 @@ public final class ClusterRestorer {
                     + ": only a READY backup can be restored");
         }
         return b;
-    }
-
-    private static String sourceCluster(Backup b) {
-        return b.sourceCluster() != null ? b.sourceCluster() : b.tags().get(CopyTags.SOURCE_CLUSTER);
     }
 }

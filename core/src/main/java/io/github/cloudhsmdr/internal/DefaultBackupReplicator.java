@@ -46,6 +46,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BinaryOperator;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -151,7 +152,7 @@ public final class DefaultBackupReplicator implements BackupReplicator {
         plan.failures().forEach(f -> statuses.add(RunStatus.FAILED));
         ReplicationReport report = new ReplicationReport(config.name(), config.sourceRegion(), startedAt,
                 config.clock().instant(), RunStatus.combine(statuses), outcomes, plan.failures());
-        for (Failure f : report.failures()) {
+        for (Failure f : report.allFailures()) {
             LOG.warn("Replication failure replicator={} kind={} attempts={}: {}", config.name(), f.kind(),
                     f.attempts(), f.message());
         }
@@ -213,15 +214,17 @@ public final class DefaultBackupReplicator implements BackupReplicator {
         private List<DestinationOutcome> applyRegion(String region, List<DestinationPlan> plans) {
             Map<String, List<Backup>> presentNow = recheck(region, plans);
             List<List<CopyOutcome>> perPlan = new ArrayList<>();
+            List<Started> started = new ArrayList<>();
             for (DestinationPlan p : plans) {
                 List<CopyOutcome> copies = new ArrayList<>();
                 if (!p.failed()) {
                     for (PlannedCopy item : p.items()) {
-                        copies.add(applyItem(p, item, presentNow));
+                        copies.add(applyItem(p, item, presentNow, perPlan.size(), copies.size(), started));
                     }
                 }
                 perPlan.add(copies);
             }
+            locate(region, started, perPlan);
             if (!config.waitForReady().isZero()) {
                 new ReadyWaiter(config, calls, region).await(perPlan);
             }
@@ -287,7 +290,8 @@ public final class DefaultBackupReplicator implements BackupReplicator {
             }
         }
 
-        private CopyOutcome applyItem(DestinationPlan p, PlannedCopy item, Map<String, List<Backup>> presentNow) {
+        private CopyOutcome applyItem(DestinationPlan p, PlannedCopy item, Map<String, List<Backup>> presentNow,
+                int planIndex, int itemIndex, List<Started> started) {
             switch (item.action()) {
                 case ALREADY_PRESENT:
                     return outcome(item, CopyAction.ALREADY_PRESENT, item.existingCopyId(), BackupState.READY,
@@ -310,10 +314,11 @@ public final class DefaultBackupReplicator implements BackupReplicator {
                         b.backupId(), b.state(), "found " + b.state() + " in " + p.destinationRegion()
                                 + " just before copying; not copied again", null);
             }
-            return copy(p, item);
+            return copy(p, item, planIndex, itemIndex, started);
         }
 
-        private CopyOutcome copy(DestinationPlan p, PlannedCopy item) {
+        private CopyOutcome copy(DestinationPlan p, PlannedCopy item, int planIndex, int itemIndex,
+                List<Started> started) {
             String region = p.destinationRegion();
             String source = config.sourceRegion();
             String id = item.sourceBackupId();
@@ -361,15 +366,35 @@ public final class DefaultBackupReplicator implements BackupReplicator {
                 return succeeded(event, item, reconciled.get(), "copy call failed ambiguously, and the copy was "
                         + "found in " + region + " before retrying" + tags.note());
             }
-            Optional<Backup> found = findCopy(region, id);
-            if (found.isEmpty()) {
-                inFlight.remember(region, id, startedAt);
-                CopyOutcome o = outcome(item, CopyAction.COPIED, null, null,
-                        "copy started; not yet listed in " + region + tags.note(), null);
-                listeners.fire("onCopySucceeded", l -> l.onCopySucceeded(event, o));
-                return o;
+            started.add(new Started(planIndex, itemIndex, event, item, startedAt, tags.note()));
+            return outcome(item, CopyAction.COPIED, null, null, "copy started" + tags.note(), null);
+        }
+
+        /**
+         * Finds the copies started in this run in their destination (the call returns no id) with one listing
+         * for all of them, and records each copy's id and state. A copy the destination does not list yet is
+         * remembered as in flight.
+         */
+        private void locate(String region, List<Started> started, List<List<CopyOutcome>> perPlan) {
+            if (started.isEmpty()) {
+                return;
             }
-            return succeeded(event, item, found.get(), "copy started" + tags.note());
+            Map<String, Backup> found = findCopies(region,
+                    started.stream().map(st -> st.item().sourceBackupId()).collect(Collectors.toList()));
+            for (Started st : started) {
+                Backup copy = found.get(st.item().sourceBackupId());
+                CopyOutcome o;
+                if (copy == null) {
+                    inFlight.remember(region, st.item().sourceBackupId(), st.startedAt());
+                    o = outcome(st.item(), CopyAction.COPIED, null, null,
+                            "copy started; not yet listed in " + region + st.note(), null);
+                    CopyOutcome notListed = o;
+                    listeners.fire("onCopySucceeded", l -> l.onCopySucceeded(st.event(), notListed));
+                } else {
+                    o = succeeded(st.event(), st.item(), copy, "copy started" + st.note());
+                }
+                perPlan.get(st.planIndex()).set(st.itemIndex(), o);
+            }
         }
 
         private CopyOutcome succeeded(CopyEvent event, PlannedCopy item, Backup copy, String detail) {
@@ -471,20 +496,34 @@ public final class DefaultBackupReplicator implements BackupReplicator {
 
         /** Finds the copy of {@code sourceBackupId} in {@code region}: the newest live one, else the newest at all. */
         private Optional<Backup> findCopy(String region, String sourceBackupId) {
+            return Optional.ofNullable(findCopies(region, List.of(sourceBackupId)).get(sourceBackupId));
+        }
+
+        /**
+         * Finds the copies of several source backups in {@code region} with one listing: for each, the newest live
+         * copy, else the newest at all. A failed listing finds nothing (the copies then count as in flight).
+         */
+        private Map<String, Backup> findCopies(String region, List<String> sourceBackupIds) {
             List<Backup> copies;
             try {
-                copies = calls.call("DescribeBackups", region, sourceBackupId,
-                        () -> store.describeBackups(region, BackupFilter.sourceBackupIds(List.of(sourceBackupId))));
+                copies = calls.call("DescribeBackups", region, null,
+                        () -> store.describeBackups(region, BackupFilter.sourceBackupIds(sourceBackupIds)));
             } catch (CallFailedException e) {
-                LOG.debug("Looking up copy failed region={} backup={}: {}", region, sourceBackupId,
+                LOG.debug("Looking up copies failed region={} backups={}: {}", region, sourceBackupIds,
                         e.failure().message());
-                return Optional.empty();
+                return Map.of();
             }
-            Comparator<Backup> byCopyTime = Comparator.comparing(Backup::copyTimestamp,
-                    Comparator.nullsFirst(Comparator.naturalOrder())).thenComparing(Backup::backupId);
-            Optional<Backup> live = copies.stream().filter(b -> b.state().isLive()).max(byCopyTime);
-            return live.isPresent() ? live : copies.stream().max(byCopyTime);
+            Comparator<Backup> best = Comparator.comparing((Backup b) -> b.state().isLive())
+                    .thenComparing(Backup::copyTimestamp, Comparator.nullsFirst(Comparator.naturalOrder()))
+                    .thenComparing(Backup::backupId);
+            return copies.stream().filter(b -> b.sourceBackup() != null)
+                    .collect(Collectors.toMap(Backup::sourceBackup, b -> b, BinaryOperator.maxBy(best)));
         }
+    }
+
+    /** A copy started in this run, to be found in its destination, and where its outcome sits. */
+    private record Started(int planIndex, int itemIndex, CopyEvent event, PlannedCopy item, Instant startedAt,
+            String note) {
     }
 
     static CopyOutcome outcome(PlannedCopy item, CopyAction action, String copyId, BackupState state, String detail,

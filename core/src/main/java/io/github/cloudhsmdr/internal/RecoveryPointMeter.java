@@ -1,6 +1,5 @@
 package io.github.cloudhsmdr.internal;
 
-import io.github.cloudhsmdr.CopyTags;
 import io.github.cloudhsmdr.Failure;
 import io.github.cloudhsmdr.RecoveryPoint;
 import io.github.cloudhsmdr.RecoveryPointReport;
@@ -103,9 +102,7 @@ final class RecoveryPointMeter {
     }
 
     static boolean isCopyOf(Backup b, String cluster, String sourceRegion) {
-        String region = b.sourceRegion() != null ? b.sourceRegion() : b.tags().get(CopyTags.SOURCE_REGION);
-        String fromCluster = b.sourceCluster() != null ? b.sourceCluster() : b.tags().get(CopyTags.SOURCE_CLUSTER);
-        return sourceRegion.equals(region) && cluster.equals(fromCluster);
+        return sourceRegion.equals(b.originRegion()) && cluster.equals(b.originCluster());
     }
 
     private static Optional<Backup> newest(List<Backup> backups, java.util.function.Predicate<Backup> filter) {

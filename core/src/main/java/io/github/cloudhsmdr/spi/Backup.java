@@ -1,5 +1,7 @@
 package io.github.cloudhsmdr.spi;
 
+import io.github.cloudhsmdr.CopyTags;
+
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -56,6 +58,24 @@ public record Backup(
     /** @return true when this backup is a copy made from a backup in another region. */
     public boolean isCopy() {
         return sourceRegion != null || sourceBackup != null;
+    }
+
+    /**
+     * @return the region this copy was made from: {@code SourceRegion}, or this library's provenance tag when
+     *         the service leaves the field out; {@code null} for a backup that is not a copy
+     */
+    public String originRegion() {
+        return sourceRegion != null ? sourceRegion : tags.get(CopyTags.SOURCE_REGION);
+    }
+
+    /** @return the cluster this copy was made from: {@code SourceCluster}, or the provenance tag; or {@code null} */
+    public String originCluster() {
+        return sourceCluster != null ? sourceCluster : tags.get(CopyTags.SOURCE_CLUSTER);
+    }
+
+    /** @return the backup this copy was made from: {@code SourceBackup}, or the provenance tag; or {@code null} */
+    public String originBackup() {
+        return sourceBackup != null ? sourceBackup : tags.get(CopyTags.SOURCE_BACKUP);
     }
 
     /** @return the value of tag {@code key}, if present. */

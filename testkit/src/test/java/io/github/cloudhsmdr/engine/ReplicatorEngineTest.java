@@ -22,6 +22,7 @@ import io.github.cloudhsmdr.testkit.CloudHsmModel;
 import io.github.cloudhsmdr.testkit.CloudHsmModelException;
 import io.github.cloudhsmdr.testkit.InMemoryBackupStore;
 import io.github.cloudhsmdr.testkit.MutableClock;
+import io.github.cloudhsmdr.testkit.RecordingListener;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -368,33 +369,7 @@ class ReplicatorEngineTest {
     @Test
     void throwingListenerNeverBreaksARunAndEventsArrive() {
         backup(clusterA, Duration.ofDays(1));
-        List<String> events = Collections.synchronizedList(new ArrayList<>());
-        ReplicationListener recording = new ReplicationListener() {
-            @Override
-            public void onPlanCreated(ReplicationPlan plan) {
-                events.add("plan");
-            }
-
-            @Override
-            public void onCopyStarted(CopyEvent event) {
-                events.add("started " + event.destinationRegion());
-            }
-
-            @Override
-            public void onCopySucceeded(CopyEvent event, CopyOutcome outcome) {
-                events.add("succeeded " + event.destinationRegion());
-            }
-
-            @Override
-            public void onCopyFailed(CopyEvent event, Failure failure) {
-                events.add("failed");
-            }
-
-            @Override
-            public void onRunFinished(ReplicationReport report) {
-                events.add("finished " + report.status());
-            }
-        };
+        RecordingListener recording = new RecordingListener();
         ReplicationListener throwing = new ReplicationListener() {
             @Override
             public void onCopyStarted(CopyEvent event) {
@@ -411,10 +386,13 @@ class ReplicatorEngineTest {
             assertEquals(RunStatus.SUCCESS, report.status());
             assertEquals(2, report.copied());
         }
-        assertEquals("plan", events.get(0));
-        assertEquals("finished SUCCESS", events.get(events.size() - 1));
-        assertTrue(events.containsAll(List.of("started " + WEST, "succeeded " + WEST, "started " + EU,
-                "succeeded " + EU)), events.toString());
+        List<Object> events = recording.events();
+        assertTrue(events.get(0) instanceof ReplicationPlan, events.toString());
+        assertTrue(events.get(events.size() - 1) instanceof ReplicationReport, events.toString());
+        assertEquals(Set.of(WEST, EU), recording.copiesStarted().stream().map(CopyEvent::destinationRegion)
+                .collect(Collectors.toSet()));
+        assertEquals(2, recording.events(RecordingListener.CopySuccess.class).size());
+        assertTrue(recording.copyFailures().isEmpty());
     }
 
     @Test

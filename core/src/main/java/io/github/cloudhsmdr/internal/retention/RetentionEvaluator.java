@@ -272,14 +272,14 @@ public final class RetentionEvaluator {
     }
 
     static String sourceRegionOf(Backup b) {
-        return b.sourceRegion() != null ? b.sourceRegion() : b.tags().get(CopyTags.SOURCE_REGION);
+        return b.originRegion();
     }
 
     static String sourceClusterOf(Backup b) {
-        return b.sourceCluster() != null ? b.sourceCluster() : b.tags().get(CopyTags.SOURCE_CLUSTER);
+        return b.originCluster();
     }
 
     static String sourceBackupOf(Backup b) {
-        return b.sourceBackup() != null ? b.sourceBackup() : b.tags().get(CopyTags.SOURCE_BACKUP);
+        return b.originBackup();
     }
 }

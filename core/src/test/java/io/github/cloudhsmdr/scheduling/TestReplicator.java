@@ -1,0 +1,93 @@
+package io.github.cloudhsmdr.scheduling;
+
+import io.github.cloudhsmdr.BackupReplicator;
+import io.github.cloudhsmdr.RecoveryPointReport;
+import io.github.cloudhsmdr.ReplicationPlan;
+import io.github.cloudhsmdr.ReplicationReport;
+import io.github.cloudhsmdr.ReplicatorConfig;
+import io.github.cloudhsmdr.RunStatus;
+import io.github.cloudhsmdr.UndoOutcome;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * A replicator for scheduling tests: counts its runs, tracks how many run at once, and does whatever its
+ * body says (return a status, block on a latch, throw).
+ */
+class TestReplicator implements BackupReplicator {
+    private final String name;
+    private final Supplier<RunStatus> body;
+    private final AtomicInteger runs = new AtomicInteger();
+    private final AtomicInteger active = new AtomicInteger();
+    private final AtomicInteger maxActive = new AtomicInteger();
+
+    TestReplicator(String name, Supplier<RunStatus> body) {
+        this.name = name;
+        this.body = body;
+    }
+
+    static TestReplicator succeeding(String name) {
+        return new TestReplicator(name, () -> RunStatus.SUCCESS);
+    }
+
+    static ReplicationReport report(String name, RunStatus status) {
+        Instant now = Instant.parse("2025-01-01T00:00:00Z");
+        return new ReplicationReport(name, "us-east-1", now, now, status, List.of(), List.of());
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public ReplicatorConfig config() {
+        throw new UnsupportedOperationException("test replicator has no config");
+    }
+
+    @Override
+    public ReplicationPlan plan() {
+        throw new UnsupportedOperationException("test replicator plans nothing");
+    }
+
+    @Override
+    public ReplicationReport apply(ReplicationPlan plan) {
+        throw new UnsupportedOperationException("test replicator applies nothing");
+    }
+
+    @Override
+    public ReplicationReport replicate() {
+        runs.incrementAndGet();
+        maxActive.accumulateAndGet(active.incrementAndGet(), Math::max);
+        try {
+            return report(name, body.get());
+        } finally {
+            active.decrementAndGet();
+        }
+    }
+
+    int runs() {
+        return runs.get();
+    }
+
+    int maxActive() {
+        return maxActive.get();
+    }
+
+    @Override
+    public List<UndoOutcome> undoDeletions(ReplicationReport report) {
+        throw new UnsupportedOperationException("test replicator deletes nothing");
+    }
+
+    @Override
+    public RecoveryPointReport measureRecoveryPoints() {
+        throw new UnsupportedOperationException("test replicator measures nothing");
+    }
+
+    @Override
+    public void close() {
+    }
+}
