@@ -218,7 +218,7 @@ final class ChaosFigures {
                 + " by kind x attempts " + failures);
         lines.add("  backups lost     : " + lost + " (daily backups that never reached a destination, outside the "
                 + "window once faults stopped: " + neverReached + " backup-destination pairs)");
-        lines.add("  recovery points  : at the end " + recoveryPoints + "; after each day's last run, cluster-"
+        lines.add("  recovery points  : at the end " + recoveryPoints + "; after each day's last run (from day 1), cluster-"
                 + "destination points older than 32 h: " + criticalPointDays + " of " + pointDays + ", worst lag "
                 + worstLag.toHours() + " h (" + worstLagWhere + ")");
         lines.add("  destinations     : " + h.perDestination());

@@ -101,6 +101,9 @@ class ChaosTest {
             try {
                 for (DayPlan day : days) {
                     last = day(day);
+                    if (day.day() == 0) {
+                        continue; // the first day catches up on the history: its lag says nothing about the faults
+                    }
                     figures.measureRecoveryPoints(world.model().allBackups(), SOURCE, world.clusters, DESTINATIONS,
                             world.clock.instant(), CRITICAL_AFTER);
                 }
