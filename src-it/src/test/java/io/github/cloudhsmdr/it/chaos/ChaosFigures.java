@@ -37,6 +37,8 @@ final class ChaosFigures {
     int runs;
     int restarts;
     int pins;
+    /** (destination/cluster) to when the operator pinned a copy of that group. */
+    private final Map<String, List<Instant>> pinsByGroup = new HashMap<>();
     int regionDownDays;
     int unlistedDays;
     final Map<RunStatus, Integer> statuses = new EnumMap<>(RunStatus.class);
@@ -61,6 +63,7 @@ final class ChaosFigures {
     String worstLagWhere = "";
     /** (destination/source backup) to when retention deleted a copy of it, for the churn count. */
     private final Map<String, Instant> deletedPairs = new HashMap<>();
+    private final Map<String, Deletion> deletedBy = new HashMap<>();
 
     void retried(RetryEvent e) {
         retries.incrementAndGet();
@@ -103,9 +106,16 @@ final class ChaosFigures {
                 } else {
                     deletedByRules++;
                     deletedPairs.putIfAbsent(d.region() + "/" + d.sourceBackupId(), report.finishedAt());
+                    deletedBy.putIfAbsent(d.region() + "/" + d.sourceBackupId(), d);
                 }
             }
         }
+    }
+
+    /** Notes that the operator marked {@code copy} NeverExpires at {@code at}. */
+    void pinned(Backup copy, Instant at) {
+        pins++;
+        pinsByGroup.computeIfAbsent(copy.region() + "/" + copy.sourceCluster(), k -> new ArrayList<>()).add(at);
     }
 
     /** Notes the copies READY now, for {@link #neverReached}. */
@@ -157,8 +167,18 @@ final class ChaosFigures {
     }
 
     /** What the destinations hold at the end, from the model's truth. */
-    record Holdings(long created, long failedInsideAws, long duplicatesCreated, long recopiedAfterDeletion,
-            Map<String, String> perDestination) {
+    /**
+     * What the destinations hold at the end, from the model's truth.
+     *
+     * @param recopied   copies made of a backup after retention had deleted an earlier copy of it in that
+     *                   destination by its rules
+     * @param unexplained those of them with no pin in the group between the deletion and the new copy. A pin
+     *                   explains one: NeverExpires copies take no slot in the keep rules, so pinning the newest copy
+     *                   of a day or week makes the next newest backup of that bucket the one the rules keep, and
+     *                   the planner copies it again once its earlier copy is DELETED.
+     */
+    record Holdings(long created, long failedInsideAws, long duplicatesCreated, List<String> recopied,
+            List<String> unexplained, Map<String, String> perDestination) {
     }
 
     Holdings holdings(List<Backup> all, Invariants invariants, List<String> destinations, Instant start) {
@@ -168,10 +188,23 @@ final class ChaosFigures {
         Map<String, List<Backup>> perPair = made.stream().filter(b -> !failedInsideAws(b))
                 .collect(Collectors.groupingBy(b -> b.region() + "/" + b.sourceBackup()));
         long duplicates = perPair.values().stream().mapToLong(l -> l.size() - 1L).sum();
-        long recopied = made.stream().filter(b -> {
-            Instant deletedAt = deletedPairs.get(b.region() + "/" + b.sourceBackup());
-            return deletedAt != null && b.copyTimestamp().isAfter(deletedAt);
-        }).count();
+        List<String> recopied = new ArrayList<>();
+        List<String> unexplained = new ArrayList<>();
+        for (Backup b : made) {
+            String pair = b.region() + "/" + b.sourceBackup();
+            Instant deletedAt = deletedPairs.get(pair);
+            if (deletedAt == null || !b.copyTimestamp().isAfter(deletedAt)) {
+                continue;
+            }
+            String line = Invariants.describe(b) + " copied at " + b.copyTimestamp() + " after the run ending "
+                    + deletedAt + " deleted " + deletedBy.get(pair);
+            recopied.add(line);
+            boolean pinnedBetween = pinsByGroup.getOrDefault(b.region() + "/" + b.sourceCluster(), List.of()).stream()
+                    .anyMatch(t -> t.isAfter(deletedAt) && t.isBefore(b.copyTimestamp()));
+            if (!pinnedBetween) {
+                unexplained.add(line);
+            }
+        }
         Map<String, String> per = new TreeMap<>();
         for (String region : destinations) {
             List<Backup> ours = all.stream().filter(b -> b.region().equals(region) && invariants.ours(b)).toList();
@@ -179,7 +212,7 @@ final class ChaosFigures {
                     + ", PENDING_DELETION " + ours.stream().filter(b -> b.state() == BackupState.PENDING_DELETION).count()
                     + ", DELETED " + ours.stream().filter(b -> b.state() == BackupState.DELETED).count());
         }
-        return new Holdings(made.size(), failed, duplicates, recopied, per);
+        return new Holdings(made.size(), failed, duplicates, recopied, unexplained, per);
     }
 
     /** A copy that failed inside AWS turned DELETED without ever being deleted (no DeleteTimestamp). */
@@ -211,7 +244,7 @@ final class ChaosFigures {
                 + duplicatesCleaned);
         lines.add("  deletions        : " + deleted + " (by the rules " + deletedByRules + ", duplicates "
                 + duplicatesCleaned + "), failed " + deletionsFailed + "; re-copied after deletion "
-                + h.recopiedAfterDeletion());
+                + h.recopied().size() + " (not explained by a pin: " + h.unexplained().size() + ")");
         lines.add("  retention pairs  : cleaned up " + pairsCleanedUp + ", deferred " + pairsDeferred
                 + ", skipped (listing failed) " + pairsRetentionSkipped + ", pair failed " + pairsFailed);
         lines.add("  failures         : " + failures.values().stream().mapToInt(Integer::intValue).sum()
