@@ -12,6 +12,7 @@ import io.github.cloudhsmdr.RunStatus;
 import io.github.cloudhsmdr.ServiceErrorKind;
 import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupState;
+import io.github.cloudhsmdr.testkit.CloudHsmModel;
 import io.github.cloudhsmdr.testkit.FaultInjector;
 import io.github.cloudhsmdr.testkit.emulator.RequestLog;
 
@@ -210,9 +211,15 @@ final class ChaosFigures {
             List<Backup> ours = all.stream().filter(b -> b.region().equals(region) && invariants.ours(b)).toList();
             per.put(region, "READY " + ours.stream().filter(b -> b.state() == BackupState.READY).count()
                     + ", PENDING_DELETION " + ours.stream().filter(b -> b.state() == BackupState.PENDING_DELETION).count()
-                    + ", DELETED " + ours.stream().filter(b -> b.state() == BackupState.DELETED).count());
+                    + ", DELETED " + ours.stream().filter(b -> b.state() == BackupState.DELETED).count()
+                    + "; a full listing takes " + pages(all.stream().filter(b -> b.region().equals(region)).count())
+                    + " pages");
         }
         return new Holdings(made.size(), failed, duplicates, recopied, unexplained, per);
+    }
+
+    private static long pages(long backups) {
+        return Math.max(1, (backups + CloudHsmModel.MAX_BACKUPS_PAGE - 1) / CloudHsmModel.MAX_BACKUPS_PAGE);
     }
 
     /** A copy that failed inside AWS turned DELETED without ever being deleted (no DeleteTimestamp). */
