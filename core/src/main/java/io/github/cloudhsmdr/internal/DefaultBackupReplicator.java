@@ -329,7 +329,9 @@ public final class DefaultBackupReplicator implements BackupReplicator {
             LOG.debug("Copying replicator={} cluster={} backup={} from={} to={}", config.name(), p.clusterId(), id,
                     source, region);
             // CopyBackupToRegion is not idempotent: after an ambiguous failure (timeout, 5xx, reset) the copy
-            // may exist, so every retry first looks it up in the destination and stops if it is there.
+            // may exist, so every later attempt first looks it up in the destination and stops if it is there.
+            // Once set, this stays set: a later attempt that fails unambiguously (e.g. throttled) does not undo
+            // the earlier one, whose copy may only become listed now.
             AtomicReference<Backup> reconciled = new AtomicReference<>();
             AtomicBoolean ambiguous = new AtomicBoolean();
             try {
@@ -344,7 +346,9 @@ public final class DefaultBackupReplicator implements BackupReplicator {
                     try {
                         return store.copyBackupToRegion(source, id, region, tags.tags());
                     } catch (BackupServiceException e) {
-                        ambiguous.set(e.kind().isAmbiguous());
+                        if (e.kind().isAmbiguous()) {
+                            ambiguous.set(true);
+                        }
                         throw e;
                     }
                 });
