@@ -18,9 +18,11 @@ import java.util.Objects;
  *   wait(n) = base(n) × (1 − jitter × r)                    r uniform in [0, 1)
  * </pre>
  *
- * so jitter only shortens a wait and {@code maxBackoff} is never exceeded. Every run has a time budget,
- * {@code maxTotalTime}, shared by all its calls: when the next wait would end after the budget, the call stops
- * retrying and fails with its last error. First attempts are always made.
+ * so jitter only shortens a wait and {@code maxBackoff} is never exceeded. Every run has a retry budget,
+ * {@code maxTotalTime}: the time, summed over all its calls, that the run may spend waiting between attempts.
+ * When the next wait no longer fits, the call stops retrying and fails with its last error. Only waits for
+ * retries count — waiting for copies to turn READY does not use the budget up — and first attempts are always
+ * made.
  *
  * <table>
  *   <caption>Settings</caption>

@@ -184,6 +184,28 @@ class RetryBehaviourTest {
         assertTrue(sleeps.contains(Duration.ofMillis(500)), "spacing doubles on the next: " + sleeps);
     }
 
+    @Test
+    void waitingForReadyDoesNotUseUpTheRetryBudget() {
+        model.addBackup(SOURCE, cluster, clock.instant().minus(Duration.ofHours(1)));
+        model.copyDelay(Duration.ofHours(1));
+        AtomicInteger euThrottles = new AtomicInteger();
+        java.time.Instant afterTheWait = clock.instant().plus(Duration.ofMinutes(30));
+        model.faultHook((op, region) -> {
+            if (op.equals("DescribeBackups") && region.equals("eu-west-1") && clock.instant().isAfter(afterTheWait)
+                    && euThrottles.getAndIncrement() < 2) {
+                throw CloudHsmModelException.of(CloudHsmModelException.THROTTLING, "slow down");
+            }
+        });
+        try (BackupReplicator r = builder(new InMemoryBackupStore(model)).destinationRegions(WEST, "eu-west-1")
+                .maxConcurrentDestinations(1).waitForReady(Duration.ofHours(2))
+                .retryPolicy(RetryPolicy.builder().maxTotalTime(Duration.ofMinutes(1)).build()).build()) {
+            ReplicationReport report = r.replicate();
+            assertEquals(RunStatus.SUCCESS, report.status(), report.describe());
+            assertEquals(2, report.copied());
+        }
+        assertEquals(2, retries.size(), "the second region's throttled listing was retried after an hour of waiting");
+    }
+
     /** Makes the copy, then answers the first {@code failures} copy calls with an internal failure. */
     static final class CopyThenFailStore implements BackupStore {
         final BackupStore delegate;

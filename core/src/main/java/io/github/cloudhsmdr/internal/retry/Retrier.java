@@ -115,7 +115,7 @@ public final class Retrier {
                     return failed(operation, region, attempt, StopReason.INTERRUPTED, error);
                 }
                 Duration wait = backoff.waitAfter(attempt, error);
-                if (!budget.allows(wait)) {
+                if (!budget.tryReserve(wait)) {
                     return failed(operation, region, attempt, StopReason.BUDGET_EXHAUSTED, error);
                 }
                 BackupServiceException transientError = (BackupServiceException) error;

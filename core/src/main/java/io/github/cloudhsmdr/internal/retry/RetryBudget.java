@@ -2,51 +2,58 @@ package io.github.cloudhsmdr.internal.retry;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Objects;
 
 /**
- * The time budget of one run for retrying: a deadline taken from the clock when the run starts and shared by
- * every call of that run. A retry is allowed only when its wait ends no later than the deadline. Thread-safe.
+ * The retry budget of one run: how much time, summed over all its calls, the run may spend waiting between
+ * attempts. A retry is allowed only when its wait still fits. Only waits for retries count: a run that waits
+ * for copies to turn READY, or simply takes long, keeps its budget for the failures that come later.
+ * Thread-safe: the calls of a run's destinations draw on it at the same time.
  */
 public final class RetryBudget {
-    private final Clock clock;
-    private final Instant deadline;
+    private final Duration total;
+    private Duration spent = Duration.ZERO;
 
-    private RetryBudget(Clock clock, Instant deadline) {
-        this.clock = clock;
-        this.deadline = deadline;
+    private RetryBudget(Duration total) {
+        this.total = total;
     }
 
     /**
-     * @param clock        the run's clock
-     * @param maxTotalTime how long the run may spend
-     * @return a budget ending {@code maxTotalTime} from now
+     * @param clock        unused; kept so that budgets are started like other per-run state
+     * @param maxTotalTime the most the run may spend waiting to retry
+     * @return a fresh budget
      */
     public static RetryBudget start(Clock clock, Duration maxTotalTime) {
         Objects.requireNonNull(clock, "clock");
+        return of(maxTotalTime);
+    }
+
+    /** @return a fresh budget of {@code maxTotalTime} waiting time. */
+    public static RetryBudget of(Duration maxTotalTime) {
         Objects.requireNonNull(maxTotalTime, "maxTotalTime");
-        return new RetryBudget(clock, clock.instant().plus(maxTotalTime));
+        return new RetryBudget(maxTotalTime);
     }
 
-    /** @return when the budget ends. */
-    public Instant deadline() {
-        return deadline;
+    /** @return the waiting time left, zero when spent. */
+    public synchronized Duration remaining() {
+        return total.minus(spent);
     }
 
-    /** @return the time left, zero when spent. */
-    public Duration remaining() {
-        Duration left = Duration.between(clock.instant(), deadline);
-        return left.isNegative() ? Duration.ZERO : left;
-    }
-
-    /** @return true when a wait of {@code wait} starting now ends no later than the deadline. */
-    public boolean allows(Duration wait) {
-        return !clock.instant().plus(wait).isAfter(deadline);
+    /**
+     * Reserves {@code wait} when it still fits.
+     *
+     * @return true when the wait fits and was taken from the budget
+     */
+    public synchronized boolean tryReserve(Duration wait) {
+        if (spent.plus(wait).compareTo(total) > 0) {
+            return false;
+        }
+        spent = spent.plus(wait);
+        return true;
     }
 
     @Override
-    public String toString() {
-        return "RetryBudget[deadline=" + deadline + "]";
+    public synchronized String toString() {
+        return "RetryBudget[spent=" + spent + " of " + total + "]";
     }
 }
