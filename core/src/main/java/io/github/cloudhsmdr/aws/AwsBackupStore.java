@@ -4,6 +4,7 @@ import io.github.cloudhsmdr.BackupServiceException;
 import io.github.cloudhsmdr.ServiceErrorKind;
 import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupFilter;
+import io.github.cloudhsmdr.spi.BackupPage;
 import io.github.cloudhsmdr.spi.BackupState;
 import io.github.cloudhsmdr.spi.BackupStore;
 import io.github.cloudhsmdr.spi.Cluster;
@@ -131,47 +132,113 @@ public final class AwsBackupStore implements BackupStore {
         Objects.requireNonNull(region, "region");
         Objects.requireNonNull(filter, "filter");
         return call("DescribeBackups", region, null, client -> {
-            Map<String, List<String>> base = AwsMapping.baseFilters(filter);
             boolean filterStatesHere = filter.states().contains(BackupState.UNKNOWN);
-            List<List<String>> backupIdChunks = AwsMapping.chunks(filter.backupIds(), MAX_FILTER_VALUES);
-            List<List<String>> sourceIdChunks = AwsMapping.chunks(filter.sourceBackupIds(), MAX_FILTER_VALUES);
-            boolean chunked = backupIdChunks.size() > 1 || sourceIdChunks.size() > 1;
+            List<Map<String, List<String>>> requests = filterRequests(filter);
             Map<String, Backup> found = new LinkedHashMap<>();
-            for (List<String> backupIds : backupIdChunks) {
-                for (List<String> sourceIds : sourceIdChunks) {
-                    Map<String, List<String>> filters = new LinkedHashMap<>(base);
-                    if (!backupIds.isEmpty()) {
-                        filters.put(AwsMapping.BACKUP_IDS, backupIds);
-                    }
-                    if (!sourceIds.isEmpty()) {
-                        filters.put(AwsMapping.SOURCE_BACKUP_IDS, sourceIds);
-                    }
-                    DescribeBackupsRequest.Builder request = DescribeBackupsRequest.builder()
-                            .maxResults(MAX_BACKUPS_PAGE).sortAscending(true);
-                    if (!filters.isEmpty()) {
-                        request.filters(filters);
-                    }
-                    LOG.debug("DescribeBackups region={} filters={}", region, filters);
-                    for (software.amazon.awssdk.services.cloudhsmv2.model.Backup b
-                            : pages(client.describeBackupsPaginator(request.build()),
-                                    DescribeBackupsResponse::backups)) {
-                        Backup backup = AwsMapping.toBackup(b, region, null);
-                        if (backup == null) {
-                            LOG.warn("DescribeBackups in {} returned a backup without BackupId; it is ignored",
-                                    region);
-                        } else if (!filterStatesHere || filter.states().contains(backup.state())) {
-                            found.putIfAbsent(backup.backupId(), backup);
-                        }
+            for (Map<String, List<String>> filters : requests) {
+                LOG.debug("DescribeBackups region={} filters={}", region, filters);
+                for (software.amazon.awssdk.services.cloudhsmv2.model.Backup b
+                        : pages(client.describeBackupsPaginator(backupsRequest(filters, null)),
+                                DescribeBackupsResponse::backups)) {
+                    Backup backup = toBackup(b, region, filter, filterStatesHere);
+                    if (backup != null) {
+                        found.putIfAbsent(backup.backupId(), backup);
                     }
                 }
             }
             List<Backup> result = new ArrayList<>(found.values());
-            if (chunked) {
+            if (requests.size() > 1) {
                 result.sort(BY_CREATION);
             }
             LOG.debug("DescribeBackups region={} backups={}", region, result.size());
             return result;
         });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One DescribeBackups request per call. With more than {@value #MAX_FILTER_VALUES} backup ids or source
+     * backup ids, the chunked requests follow one another; the token names the chunk and the service's own
+     * token.
+     */
+    @Override
+    public BackupPage describeBackupsPage(String region, BackupFilter filter, String nextToken) {
+        Objects.requireNonNull(region, "region");
+        Objects.requireNonNull(filter, "filter");
+        List<Map<String, List<String>>> requests = filterRequests(filter);
+        int chunk = 0;
+        String serviceToken = null;
+        if (nextToken != null) {
+            int bar = nextToken.indexOf('|');
+            try {
+                chunk = Integer.parseInt(bar < 0 ? "x" : nextToken.substring(0, bar));
+            } catch (NumberFormatException e) {
+                chunk = -1;
+            }
+            if (chunk < 0 || chunk >= requests.size()) {
+                throw new IllegalArgumentException("nextToken '" + nextToken + "' is not a token of this listing");
+            }
+            serviceToken = nextToken.substring(bar + 1);
+        }
+        int current = chunk;
+        String token = serviceToken == null || serviceToken.isEmpty() ? null : serviceToken;
+        boolean filterStatesHere = filter.states().contains(BackupState.UNKNOWN);
+        return call("DescribeBackups", region, null, client -> {
+            Map<String, List<String>> filters = requests.get(current);
+            LOG.debug("DescribeBackups page region={} filters={} token={}", region, filters, token != null);
+            DescribeBackupsResponse response = client.describeBackups(backupsRequest(filters, token));
+            List<Backup> backups = new ArrayList<>();
+            for (software.amazon.awssdk.services.cloudhsmv2.model.Backup b : response.backups()) {
+                Backup backup = toBackup(b, region, filter, filterStatesHere);
+                if (backup != null) {
+                    backups.add(backup);
+                }
+            }
+            String next = response.nextToken() != null && !response.nextToken().isEmpty()
+                    ? current + "|" + response.nextToken()
+                    : current + 1 < requests.size() ? (current + 1) + "|" : null;
+            return new BackupPage(backups, next);
+        });
+    }
+
+    /** The Filters of each request a listing needs: id lists are sent in chunks, one request per combination. */
+    private static List<Map<String, List<String>>> filterRequests(BackupFilter filter) {
+        Map<String, List<String>> base = AwsMapping.baseFilters(filter);
+        List<Map<String, List<String>>> requests = new ArrayList<>();
+        for (List<String> backupIds : AwsMapping.chunks(filter.backupIds(), MAX_FILTER_VALUES)) {
+            for (List<String> sourceIds : AwsMapping.chunks(filter.sourceBackupIds(), MAX_FILTER_VALUES)) {
+                Map<String, List<String>> filters = new LinkedHashMap<>(base);
+                if (!backupIds.isEmpty()) {
+                    filters.put(AwsMapping.BACKUP_IDS, backupIds);
+                }
+                if (!sourceIds.isEmpty()) {
+                    filters.put(AwsMapping.SOURCE_BACKUP_IDS, sourceIds);
+                }
+                requests.add(filters);
+            }
+        }
+        return requests;
+    }
+
+    private static DescribeBackupsRequest backupsRequest(Map<String, List<String>> filters, String nextToken) {
+        DescribeBackupsRequest.Builder request = DescribeBackupsRequest.builder()
+                .maxResults(MAX_BACKUPS_PAGE).sortAscending(true).nextToken(nextToken);
+        if (!filters.isEmpty()) {
+            request.filters(filters);
+        }
+        return request.build();
+    }
+
+    /** @return our backup, or {@code null} when it has no id or is filtered out here (UNKNOWN state filter). */
+    private static Backup toBackup(software.amazon.awssdk.services.cloudhsmv2.model.Backup b, String region,
+            BackupFilter filter, boolean filterStatesHere) {
+        Backup backup = AwsMapping.toBackup(b, region, null);
+        if (backup == null) {
+            LOG.warn("DescribeBackups in {} returned a backup without BackupId; it is ignored", region);
+            return null;
+        }
+        return !filterStatesHere || filter.states().contains(backup.state()) ? backup : null;
     }
 
     @Override

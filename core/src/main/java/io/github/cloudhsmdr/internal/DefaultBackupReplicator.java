@@ -90,7 +90,7 @@ public final class DefaultBackupReplicator implements BackupReplicator {
 
     /** @return the calls of a new run, under a new retry budget. */
     private StoreCalls newRun() {
-        return new StoreCalls(retrier, retrier.startBudget(), pacer);
+        return new StoreCalls(store, retrier, retrier.startBudget(), pacer);
     }
 
     @Override
@@ -280,8 +280,7 @@ public final class DefaultBackupReplicator implements BackupReplicator {
                 return Map.of();
             }
             try {
-                return calls.call("DescribeBackups", region, null,
-                        () -> store.describeBackups(region, BackupFilter.sourceBackupIds(ids))).stream()
+                return calls.listBackups(region, null, BackupFilter.sourceBackupIds(ids)).stream()
                         .filter(b -> b.sourceBackup() != null && b.state().isLive())
                         .collect(Collectors.groupingBy(Backup::sourceBackup));
             } catch (CallFailedException e) {
@@ -426,8 +425,7 @@ public final class DefaultBackupReplicator implements BackupReplicator {
             }
             String source = config.sourceRegion();
             try {
-                List<Backup> found = calls.call("DescribeBackups", source, sourceBackupId,
-                        () -> store.describeBackups(source, BackupFilter.backupIds(List.of(sourceBackupId))));
+                List<Backup> found = calls.listBackups(source, sourceBackupId, BackupFilter.backupIds(List.of(sourceBackupId)));
                 Optional<Backup> b = found.stream().filter(x -> x.backupId().equals(sourceBackupId)).findFirst();
                 if (b.isEmpty()) {
                     return Optional.of("source backup no longer exists in " + source);
@@ -510,8 +508,7 @@ public final class DefaultBackupReplicator implements BackupReplicator {
         private Map<String, Backup> findCopies(String region, List<String> sourceBackupIds) {
             List<Backup> copies;
             try {
-                copies = calls.call("DescribeBackups", region, null,
-                        () -> store.describeBackups(region, BackupFilter.sourceBackupIds(sourceBackupIds)));
+                copies = calls.listBackups(region, null, BackupFilter.sourceBackupIds(sourceBackupIds));
             } catch (CallFailedException e) {
                 LOG.debug("Looking up copies failed region={} backups={}: {}", region, sourceBackupIds,
                         e.failure().message());

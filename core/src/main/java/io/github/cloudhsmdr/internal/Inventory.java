@@ -20,8 +20,7 @@ record Inventory(List<Backup> backups, Set<String> localClusterIds) {
 
     /** @throws CallFailedException when a listing fails */
     static Inventory read(ReplicatorConfig config, StoreCalls calls, String region) {
-        List<Backup> backups = calls.call("DescribeBackups", region, null,
-                () -> config.backupStore().describeBackups(region, BackupFilter.ALL));
+        List<Backup> backups = calls.listBackups(region, null, BackupFilter.ALL);
         Set<String> clusters = calls.call("DescribeClusters", region, null,
                 () -> config.backupStore().describeClusters(region, Set.of()))
                 .stream().map(Cluster::clusterId).collect(Collectors.toSet());

@@ -61,9 +61,7 @@ final class Planner {
         List<ClusterSelection> selections = new ArrayList<>();
         for (String clusterId : clusterIds) {
             try {
-                List<Backup> ready = calls.call("DescribeBackups", source, clusterId,
-                        () -> config.backupStore().describeBackups(source,
-                                BackupFilter.clusters(List.of(clusterId), BackupState.READY)));
+                List<Backup> ready = calls.listBackups(source, clusterId, BackupFilter.clusters(List.of(clusterId), BackupState.READY));
                 selections.add(select(clusterId, ready, now));
             } catch (CallFailedException e) {
                 failures.add(e.failure());
@@ -87,9 +85,7 @@ final class Planner {
                     evaluation = retention.get().evaluate(destination, inventory.backups(),
                             inventory.localClusterIds(), now);
                 } else if (!candidateIds.isEmpty()) {
-                    existing = calls.call("DescribeBackups", destination, null,
-                            () -> config.backupStore().describeBackups(destination,
-                                    BackupFilter.sourceBackupIds(candidateIds)));
+                    existing = calls.listBackups(destination, null, BackupFilter.sourceBackupIds(candidateIds));
                 }
             } catch (CallFailedException e) {
                 listFailure = e.failure();

@@ -65,8 +65,7 @@ final class ReadyWaiter {
                     ? config.maxPollInterval() : interval.multipliedBy(2);
             List<Backup> copies;
             try {
-                copies = calls.call("DescribeBackups", region, null,
-                        () -> config.backupStore().describeBackups(region, BackupFilter.sourceBackupIds(waiting)));
+                copies = calls.listBackups(region, null, BackupFilter.sourceBackupIds(waiting));
             } catch (CallFailedException e) {
                 LOG.debug("Polling for READY failed region={}: {}", region, e.failure().message());
                 continue;

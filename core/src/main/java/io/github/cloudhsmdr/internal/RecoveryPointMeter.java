@@ -55,8 +55,7 @@ final class RecoveryPointMeter {
                     BackupFilter filter = region.equals(source)
                             ? BackupFilter.clusters(clusters, BackupState.READY)
                             : BackupFilter.states(BackupState.READY);
-                    readyByRegion.put(region, calls.call("DescribeBackups", region, null,
-                            () -> config.backupStore().describeBackups(region, filter)));
+                    readyByRegion.put(region, calls.listBackups(region, null, filter));
                 } catch (CallFailedException e) {
                     regionFailures.put(region, e.failure());
                 }

@@ -3,7 +3,13 @@ package io.github.cloudhsmdr.internal;
 import io.github.cloudhsmdr.internal.retry.Attempted;
 import io.github.cloudhsmdr.internal.retry.Retrier;
 import io.github.cloudhsmdr.internal.retry.RetryBudget;
+import io.github.cloudhsmdr.spi.Backup;
+import io.github.cloudhsmdr.spi.BackupFilter;
+import io.github.cloudhsmdr.spi.BackupPage;
+import io.github.cloudhsmdr.spi.BackupStore;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
@@ -13,14 +19,36 @@ import java.util.function.Supplier;
  * {@link CallFailedException} carrying the {@link io.github.cloudhsmdr.Failure} for the report.
  */
 final class StoreCalls {
+    private final BackupStore store;
     private final Retrier retrier;
     private final RetryBudget budget;
     private final RegionPacer pacer;
 
-    StoreCalls(Retrier retrier, RetryBudget budget, RegionPacer pacer) {
+    StoreCalls(BackupStore store, Retrier retrier, RetryBudget budget, RegionPacer pacer) {
+        this.store = store;
         this.retrier = retrier;
         this.budget = budget;
         this.pacer = pacer;
+    }
+
+    /**
+     * Lists every backup in {@code region} matching {@code filter}, page by page: a page that fails is retried
+     * on its own, so a long listing does not start over from its first page after each failure.
+     *
+     * @param resourceId the backup or cluster the listing is about, for messages, or {@code null}
+     * @throws CallFailedException when a page fails for good
+     */
+    List<Backup> listBackups(String region, String resourceId, BackupFilter filter) {
+        List<Backup> all = new ArrayList<>();
+        String token = null;
+        do {
+            String pageToken = token;
+            BackupPage page = call("DescribeBackups", region, resourceId,
+                    () -> store.describeBackupsPage(region, filter, pageToken));
+            all.addAll(page.backups());
+            token = page.nextToken();
+        } while (token != null);
+        return all;
     }
 
     /**

@@ -23,6 +23,25 @@ public interface BackupStore extends AutoCloseable {
     List<Backup> describeBackups(String region, BackupFilter filter);
 
     /**
+     * Lists one page of the backups in {@code region} that match {@code filter}, so that a caller can retry a
+     * failed page without reading the pages before it again. Pages follow one another through
+     * {@link BackupPage#nextToken()}; the union of all pages is what {@link #describeBackups} returns, in no
+     * promised order.
+     *
+     * <p>The default answers everything in one page; stores that talk to a paging service override it.
+     *
+     * @param nextToken {@code null} for the first page, else the token of the page before
+     * @throws BackupServiceException when the service call fails
+     */
+    default BackupPage describeBackupsPage(String region, BackupFilter filter, String nextToken) {
+        if (nextToken != null) {
+            throw new IllegalArgumentException("nextToken '" + nextToken + "' is not a token of this store: it "
+                    + "answers every listing in one page");
+        }
+        return new BackupPage(describeBackups(region, filter), null);
+    }
+
+    /**
      * Starts a copy of {@code backupId} from {@code sourceRegion} to {@code destinationRegion}. When
      * {@code tags} is non-empty, exactly those tags go on the copy; when empty, the service copies the
      * source's tags.

@@ -4,6 +4,7 @@ import io.github.cloudhsmdr.BackupServiceException;
 import io.github.cloudhsmdr.ServiceErrorKind;
 import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupFilter;
+import io.github.cloudhsmdr.spi.BackupPage;
 import io.github.cloudhsmdr.spi.BackupState;
 import io.github.cloudhsmdr.spi.Cluster;
 import io.github.cloudhsmdr.spi.CopyResult;
@@ -115,6 +116,49 @@ class AwsBackupStoreTest {
             assertEquals(Boolean.TRUE, r.sortAscending());
             assertFalse(r.hasFilters(), "no filters for BackupFilter.ALL");
         }
+    }
+
+    @Test
+    void readsOnePageAtATimeSoAFailedPageCanBeRetriedAlone() {
+        when(client.describeBackups(any(DescribeBackupsRequest.class))).thenAnswer(inv -> {
+            DescribeBackupsRequest r = inv.getArgument(0);
+            if (r.nextToken() == null) {
+                return DescribeBackupsResponse.builder().backups(sdkBackups(0, 50)).nextToken("t1").build();
+            }
+            return DescribeBackupsResponse.builder().backups(sdkBackups(50, 70)).build();
+        });
+
+        BackupPage first = store.describeBackupsPage(REGION, BackupFilter.ALL, null);
+        BackupPage second = store.describeBackupsPage(REGION, BackupFilter.ALL, first.nextToken());
+        BackupPage again = store.describeBackupsPage(REGION, BackupFilter.ALL, first.nextToken());
+
+        assertEquals(50, first.backups().size());
+        assertEquals(20, second.backups().size());
+        assertNull(second.nextToken());
+        assertEquals(second, again, "the same page can be read again");
+        List<DescribeBackupsRequest> requests = describeRequests(3);
+        assertNull(requests.get(0).nextToken());
+        assertEquals("t1", requests.get(1).nextToken());
+        assertEquals("t1", requests.get(2).nextToken());
+    }
+
+    @Test
+    void pagesThroughEachChunkOfALongIdFilterInTurn() {
+        when(client.describeBackups(any(DescribeBackupsRequest.class)))
+                .thenReturn(DescribeBackupsResponse.builder().backups(sdkBackups(0, 1)).build());
+        Set<String> ids = IntStream.range(0, 25).mapToObj(i -> String.format("backup-ccccccccc%03d", i))
+                .collect(java.util.stream.Collectors.toSet());
+
+        BackupPage first = store.describeBackupsPage(REGION, BackupFilter.sourceBackupIds(ids), null);
+        BackupPage second = store.describeBackupsPage(REGION, BackupFilter.sourceBackupIds(ids), first.nextToken());
+
+        assertEquals("1|", first.nextToken());
+        assertNull(second.nextToken());
+        List<DescribeBackupsRequest> requests = describeRequests(2);
+        assertEquals(20, requests.get(0).filters().get("sourceBackupIds").size());
+        assertEquals(5, requests.get(1).filters().get("sourceBackupIds").size());
+        assertThrows(IllegalArgumentException.class,
+                () -> store.describeBackupsPage(REGION, BackupFilter.sourceBackupIds(ids), "7|x"));
     }
 
     @Test

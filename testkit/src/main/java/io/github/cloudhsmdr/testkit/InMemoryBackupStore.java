@@ -4,6 +4,7 @@ import io.github.cloudhsmdr.BackupServiceException;
 import io.github.cloudhsmdr.ServiceErrorKind;
 import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupFilter;
+import io.github.cloudhsmdr.spi.BackupPage;
 import io.github.cloudhsmdr.spi.BackupStore;
 import io.github.cloudhsmdr.spi.Cluster;
 import io.github.cloudhsmdr.spi.CopyResult;
@@ -53,6 +54,13 @@ public final class InMemoryBackupStore implements BackupStore {
             token = page.nextToken();
         } while (token != null);
         return all;
+    }
+
+    @Override
+    public BackupPage describeBackupsPage(String region, BackupFilter filter, String nextToken) {
+        CloudHsmModel.BackupPage page = call("DescribeBackups", region, null,
+                () -> model.describeBackups(region, filter, Boolean.TRUE, CloudHsmModel.MAX_BACKUPS_PAGE, nextToken));
+        return new BackupPage(page.backups(), page.nextToken());
     }
 
     @Override

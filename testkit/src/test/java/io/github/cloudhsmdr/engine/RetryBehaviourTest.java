@@ -206,6 +206,25 @@ class RetryBehaviourTest {
         assertEquals(2, retries.size(), "the second region's throttled listing was retried after an hour of waiting");
     }
 
+    @Test
+    void aFailedPageOfALongListingIsRetriedAloneNotTheWholeListing() {
+        for (int i = 0; i < 120; i++) {
+            model.addBackup(SOURCE, cluster, clock.instant().minus(Duration.ofMinutes(i + 1L)));
+        }
+        AtomicInteger sourceListings = new AtomicInteger();
+        model.faultHook((op, region) -> {
+            if (op.equals("DescribeBackups") && region.equals(SOURCE) && sourceListings.incrementAndGet() == 3) {
+                throw CloudHsmModelException.of(CloudHsmModelException.INTERNAL_FAILURE, "page 3 lost");
+            }
+        });
+        InMemoryBackupStore store = new InMemoryBackupStore(model);
+        try (BackupReplicator r = builder(store).build()) {
+            assertEquals(120, r.plan().copyCount());
+        }
+        assertEquals(4, sourceListings.get(), "3 pages and one retry of the third, not a new listing from page 1");
+        assertEquals(1, retries.size());
+    }
+
     /** Makes the copy, then answers the first {@code failures} copy calls with an internal failure. */
     static final class CopyThenFailStore implements BackupStore {
         final BackupStore delegate;
