@@ -6,6 +6,7 @@ import io.github.cloudhsmdr.ReplicationListener;
 import io.github.cloudhsmdr.Sleeper;
 import io.github.cloudhsmdr.aws.AwsBackupStore;
 import io.github.cloudhsmdr.examples.support.ConfigurationException;
+import io.github.cloudhsmdr.examples.support.HostLauncher;
 import io.github.cloudhsmdr.examples.support.HostOptions;
 import io.github.cloudhsmdr.examples.support.HostOptions.Option;
 import io.github.cloudhsmdr.examples.support.ReplicatorSettings;
@@ -249,20 +250,7 @@ public final class QuartzHost implements AutoCloseable {
 
     /** Parses, starts and installs the shutdown hook; returns a non-zero exit code when it did not start. */
     static int launch(String[] args, PrintStream out, PrintStream err) {
-        QuartzHost host;
-        try {
-            Settings settings = OPTIONS.parse(args);
-            if (settings.has("help")) {
-                out.print(OPTIONS.usage());
-                return 0;
-            }
-            host = start(settings, Clock.systemUTC(), Sleeper.SYSTEM, List.of());
-        } catch (ConfigurationException e) {
-            err.println(PROGRAM + ": " + e.getMessage());
-            err.println("Run '" + PROGRAM + " --help' for usage.");
-            return 64;
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(host::close, "cloudhsm-dr-shutdown"));
-        return 0;
+        return HostLauncher.launch(PROGRAM, OPTIONS, args, out, err,
+                settings -> start(settings, Clock.systemUTC(), Sleeper.SYSTEM, List.of()));
     }
 }
