@@ -281,8 +281,8 @@ public final class DefaultBackupReplicator implements BackupReplicator {
             }
             try {
                 return calls.listBackups(region, null, BackupFilter.sourceBackupIds(ids)).stream()
-                        .filter(b -> b.sourceBackup() != null && b.state().isLive())
-                        .collect(Collectors.groupingBy(Backup::sourceBackup));
+                        .filter(b -> b.originBackup() != null && b.state().isLive())
+                        .collect(Collectors.groupingBy(Backup::originBackup));
             } catch (CallFailedException e) {
                 LOG.debug("Re-check before copying failed region={}: {}", region, e.failure().message());
                 return Map.of();
@@ -492,7 +492,7 @@ public final class DefaultBackupReplicator implements BackupReplicator {
         /** One lookup, without retries of its own: a failure fails the attempt it runs in. */
         private Optional<Backup> lookUpLive(String region, String sourceBackupId) {
             return store.describeBackups(region, BackupFilter.sourceBackupIds(List.of(sourceBackupId))).stream()
-                    .filter(b -> sourceBackupId.equals(b.sourceBackup()) && b.state().isLive())
+                    .filter(b -> sourceBackupId.equals(b.originBackup()) && b.state().isLive())
                     .max(Comparator.comparing(Backup::copyTimestamp, Comparator.nullsFirst(Comparator.naturalOrder())));
         }
 
@@ -517,8 +517,8 @@ public final class DefaultBackupReplicator implements BackupReplicator {
             Comparator<Backup> best = Comparator.comparing((Backup b) -> b.state().isLive())
                     .thenComparing(Backup::copyTimestamp, Comparator.nullsFirst(Comparator.naturalOrder()))
                     .thenComparing(Backup::backupId);
-            return copies.stream().filter(b -> b.sourceBackup() != null)
-                    .collect(Collectors.toMap(Backup::sourceBackup, b -> b, BinaryOperator.maxBy(best)));
+            return copies.stream().filter(b -> b.originBackup() != null)
+                    .collect(Collectors.toMap(Backup::originBackup, b -> b, BinaryOperator.maxBy(best)));
         }
     }
 

@@ -61,7 +61,8 @@ final class Planner {
         List<ClusterSelection> selections = new ArrayList<>();
         for (String clusterId : clusterIds) {
             try {
-                List<Backup> ready = calls.listBackups(source, clusterId, BackupFilter.clusters(List.of(clusterId), BackupState.READY));
+                List<Backup> ready = calls.listBackups(source, clusterId,
+                        BackupFilter.clusters(List.of(clusterId), BackupState.READY));
                 selections.add(select(clusterId, ready, now));
             } catch (CallFailedException e) {
                 failures.add(e.failure());
@@ -91,8 +92,8 @@ final class Planner {
                 listFailure = e.failure();
             }
             Map<String, List<Backup>> bySource = existing.stream()
-                    .filter(b -> b.sourceBackup() != null && candidateIds.contains(b.sourceBackup()))
-                    .collect(Collectors.groupingBy(Backup::sourceBackup, LinkedHashMap::new, Collectors.toList()));
+                    .filter(b -> b.originBackup() != null && candidateIds.contains(b.originBackup()))
+                    .collect(Collectors.groupingBy(Backup::originBackup, LinkedHashMap::new, Collectors.toList()));
             for (ClusterSelection s : selections) {
                 if (listFailure != null) {
                     destinations.add(new DestinationPlan(s.clusterId(), destination, List.of(), listFailure));

@@ -70,7 +70,8 @@ final class ReadyWaiter {
                 LOG.debug("Polling for READY failed region={}: {}", region, e.failure().message());
                 continue;
             }
-            update(perPlan, copies.stream().collect(Collectors.groupingBy(Backup::sourceBackup)));
+            update(perPlan, copies.stream().filter(b -> b.originBackup() != null)
+                    .collect(Collectors.groupingBy(Backup::originBackup)));
         }
     }
 

@@ -205,6 +205,19 @@ class RetentionEngineTest {
     }
 
     @Test
+    void copyListedWithoutSourceFieldsIsRecognisedByItsProvenanceTags() {
+        Backup source = model.addBackup(SOURCE, cluster, clock.instant().minus(Duration.ofHours(1)));
+        model.addBackup(Backup.builder("backup-tagonlycopyaa", WEST).createTimestamp(source.createTimestamp())
+                .tags(Map.of(CopyTags.OWNER, "dr", CopyTags.SOURCE_BACKUP, source.backupId(),
+                        CopyTags.SOURCE_REGION, SOURCE, CopyTags.SOURCE_CLUSTER, cluster)).build());
+        try (BackupReplicator r = builder(RetentionPolicy.builder().keepLast(3).build()).build()) {
+            ReplicationReport report = r.replicate();
+            assertEquals(0, report.copied(), report.describe());
+            assertEquals(CopyAction.ALREADY_PRESENT, report.copies().findFirst().orElseThrow().action());
+        }
+    }
+
+    @Test
     void undoBringsBackTheDeletionsOfARun() {
         RetentionPolicy policy = RetentionPolicy.builder().keepLast(1).build();
         ReplicationReport withDeletion;
