@@ -53,8 +53,7 @@ public final class ScheduledHost implements AutoCloseable {
             new Option("every", "DURATION", "from the end of one run to the start of the next (default: 60m)"),
             new Option("jitter", "DURATION", "random extra delay before every run, up to this (default: 5m)"),
             new Option("initial-delay", "DURATION", "delay before the first run (default: 0)"),
-            new Option("shutdown-timeout", "DURATION",
-                    "on SIGTERM, how long a running run may finish before it is interrupted (default: 5m)")));
+            HostOptions.SHUTDOWN_TIMEOUT));
 
     private static final Logger LOG = LoggerFactory.getLogger(ScheduledHost.class);
 
@@ -86,7 +85,7 @@ public final class ScheduledHost implements AutoCloseable {
         Duration every = settings.positiveDuration("every").orElse(Duration.ofMinutes(60));
         Duration jitter = settings.duration("jitter").orElse(Duration.ofMinutes(5));
         Duration initialDelay = settings.duration("initial-delay").orElse(Duration.ZERO);
-        Duration shutdownTimeout = settings.duration("shutdown-timeout").orElse(Duration.ofMinutes(5));
+        Duration shutdownTimeout = HostOptions.shutdownTimeout(settings);
         AwsBackupStore store = Stores.open(settings);
         BackupReplicator replicator;
         try {

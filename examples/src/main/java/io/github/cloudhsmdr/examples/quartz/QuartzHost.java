@@ -66,8 +66,7 @@ public final class QuartzHost implements AutoCloseable {
             new Option("cron", "EXPR", "Quartz cron expression with seconds (default: '0 0 * * * ?', hourly)"),
             new Option("time-zone", "ZONE", "time zone of the cron expression (default: UTC)"),
             new Option("run-now", null, "also run once right after start"),
-            new Option("shutdown-timeout", "DURATION",
-                    "on SIGTERM, how long a running run may finish before it is interrupted (default: 5m)")));
+            HostOptions.SHUTDOWN_TIMEOUT));
 
     private static final Logger LOG = LoggerFactory.getLogger(QuartzHost.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
@@ -107,7 +106,7 @@ public final class QuartzHost implements AutoCloseable {
         ReplicatorSettings config = ReplicatorSettings.from(settings, null);
         String cron = settings.optional("cron").orElse(DEFAULT_CRON);
         ZoneId zone = zone(settings);
-        Duration shutdownTimeout = settings.duration("shutdown-timeout").orElse(Duration.ofMinutes(5));
+        Duration shutdownTimeout = HostOptions.shutdownTimeout(settings);
         boolean runNow = settings.bool("run-now", false);
         try {
             ReplicationScheduling.cronTrigger(config.name(), cron, zone);

@@ -37,6 +37,18 @@ public final class HostOptions {
         }
     }
 
+    /** How long a running run may finish on SIGTERM: an option of every long-running host. */
+    public static final Option SHUTDOWN_TIMEOUT = new Option("shutdown-timeout", "DURATION",
+            "on SIGTERM, how long a running run may finish before it is interrupted (default: 5m)");
+
+    /** The default of {@link #SHUTDOWN_TIMEOUT}. */
+    public static final java.time.Duration DEFAULT_SHUTDOWN_TIMEOUT = java.time.Duration.ofMinutes(5);
+
+    /** @return the {@link #SHUTDOWN_TIMEOUT} of {@code settings}, or its default. */
+    public static java.time.Duration shutdownTimeout(Settings settings) {
+        return settings.duration(SHUTDOWN_TIMEOUT.key()).orElse(DEFAULT_SHUTDOWN_TIMEOUT);
+    }
+
     /** The replicator options of every host. */
     public static final List<Option> REPLICATOR = List.of(
             new Option(ReplicatorSettings.SOURCE_REGION, "REGION", "region whose backups are copied (required)"),
