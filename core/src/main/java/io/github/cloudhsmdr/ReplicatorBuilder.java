@@ -1,9 +1,9 @@
 package io.github.cloudhsmdr;
 
-import io.github.cloudhsmdr.aws.AwsBackupStore;
-import io.github.cloudhsmdr.aws.AwsRegions;
 import io.github.cloudhsmdr.internal.DefaultBackupReplicator;
+import io.github.cloudhsmdr.internal.RegionIds;
 import io.github.cloudhsmdr.spi.BackupStore;
+import io.github.cloudhsmdr.spi.BackupStoreProvider;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -15,7 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -43,8 +43,9 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code maxConcurrentCallsPerRegion}</td><td>2</td></tr>
  *   <tr><td>{@code recoveryPointObjective}</td><td>warn after 28 h, critical after 32 h</td></tr>
  *   <tr><td>{@code clock} / {@code sleeper}</td><td>system UTC / {@link Sleeper#SYSTEM}</td></tr>
- *   <tr><td>{@code backupStore}</td><td>{@code AwsBackupStore.create()}: default credentials, one client per
- *       region, no SDK retries; created by the replicator and closed with it</td></tr>
+ *   <tr><td>{@code backupStore}</td><td>made by the {@link BackupStoreProvider} on the classpath (the
+ *       {@code cloudhsm-dr-aws} module's: default credentials, one client per region, no SDK retries), created by
+ *       the replicator and closed with it</td></tr>
  * </table>
  */
 public final class ReplicatorBuilder {
@@ -100,8 +101,6 @@ public final class ReplicatorBuilder {
         rpoWarnAfter = c.rpoWarnAfter();
         rpoCriticalAfter = c.rpoCriticalAfter();
         listeners = new ArrayList<>(c.listeners());
-        // a store the replicator created belongs to that replicator: the new one creates its own
-        backupStore = c.ownsBackupStore() ? null : c.backupStore();
     }
 
     /**
@@ -272,8 +271,10 @@ public final class ReplicatorBuilder {
 
     /**
      * The store to talk to: an {@code AwsBackupStore} for AWS, or the testkit's in-memory store. A store
-     * handed in here is not closed by the replicator. Without one, the replicator creates
-     * {@link AwsBackupStore#create()} and closes it when it is closed.
+     * handed in here is not closed by the replicator. Without one, {@link #build()} asks the
+     * {@link BackupStoreProvider} found on the classpath (the {@code cloudhsm-dr-aws} module registers one) for
+     * a store, and the replicator closes it when it is closed. The store is a live resource, so it is not part
+     * of the {@link ReplicatorConfig}.
      */
     public ReplicatorBuilder backupStore(BackupStore store) {
         this.backupStore = Objects.requireNonNull(store, "backupStore");
@@ -349,28 +350,43 @@ public final class ReplicatorBuilder {
             throw new IllegalArgumentException("maxConcurrentDestinations must be between 1 and 64, was "
                     + maxConcurrentDestinations);
         }
-        if (backupStore == null) {
-            return new ReplicatorConfig(this, AwsBackupStore.create(), true);
-        }
-        return new ReplicatorConfig(this, backupStore, false);
+        return new ReplicatorConfig(this);
     }
 
     /**
-     * Checks every setting and builds the replicator.
+     * Checks every setting and builds the replicator. Without a {@link #backupStore(BackupStore)} the store
+     * comes from the one {@link BackupStoreProvider} on the classpath.
      *
+     * @throws IllegalStateException when no store was given and no provider is on the classpath (add the
+     *                               {@code cloudhsm-dr-aws} dependency), or more than one is
      * @see #buildConfig()
      */
     public BackupReplicator build() {
-        return new DefaultBackupReplicator(buildConfig());
+        ReplicatorConfig config = buildConfig();
+        if (backupStore != null) {
+            return new DefaultBackupReplicator(config, backupStore, false);
+        }
+        return new DefaultBackupReplicator(config, defaultProvider().create(), true);
+    }
+
+    private static BackupStoreProvider defaultProvider() {
+        List<BackupStoreProvider> found = new ArrayList<>();
+        ServiceLoader.load(BackupStoreProvider.class, ReplicatorBuilder.class.getClassLoader()).forEach(found::add);
+        if (found.isEmpty()) {
+            throw new IllegalStateException("backupStore is not set and no BackupStoreProvider is on the classpath: "
+                    + "add the dependency io.github.cloudhsmdr:cloudhsm-dr-aws (the AWS SDK store), or call "
+                    + "backupStore(...) with a store");
+        }
+        if (found.size() > 1) {
+            throw new IllegalStateException("backupStore is not set and " + found.size() + " BackupStoreProviders are "
+                    + "on the classpath " + found.stream().map(p -> p.getClass().getName()).toList()
+                    + ": call backupStore(...) to choose one");
+        }
+        return found.get(0);
     }
 
     private static String partition(String field, String region) {
-        Optional<String> p = AwsRegions.partitionOf(region);
-        if (p.isEmpty()) {
-            throw new IllegalArgumentException(field + " contains '" + region
-                    + "', which is not a region the AWS SDK knows (expected an id such as us-east-1)");
-        }
-        return p.get();
+        return RegionIds.requirePartition(field, region);
     }
 
     private void validateCopyTags() {

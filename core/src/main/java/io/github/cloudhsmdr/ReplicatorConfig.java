@@ -1,7 +1,5 @@
 package io.github.cloudhsmdr;
 
-import io.github.cloudhsmdr.spi.BackupStore;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -9,8 +7,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The validated, immutable configuration of a {@link BackupReplicator}. Built by {@link ReplicatorBuilder};
- * {@link #toBuilder()} starts a new builder from it. Thread-safe.
+ * The validated, immutable configuration of a {@link BackupReplicator}: a value that holds no live resource
+ * (the store the replicator talks to is given to the builder, not kept here). Built by
+ * {@link ReplicatorBuilder#buildConfig()}; {@link #toBuilder()} starts a new builder from it, and
+ * {@code config.toBuilder().buildConfig()} holds the same settings. Thread-safe.
  */
 public final class ReplicatorConfig {
     private final String name;
@@ -34,10 +34,8 @@ public final class ReplicatorConfig {
     private final Duration rpoWarnAfter;
     private final Duration rpoCriticalAfter;
     private final List<ReplicationListener> listeners;
-    private final BackupStore backupStore;
-    private final boolean ownsBackupStore;
 
-    ReplicatorConfig(ReplicatorBuilder b, BackupStore store, boolean ownsStore) {
+    ReplicatorConfig(ReplicatorBuilder b) {
         this.name = b.name;
         this.sourceRegion = b.sourceRegion;
         this.clusterIds = Set.copyOf(b.clusterIds);
@@ -59,8 +57,6 @@ public final class ReplicatorConfig {
         this.rpoWarnAfter = b.rpoWarnAfter;
         this.rpoCriticalAfter = b.rpoCriticalAfter;
         this.listeners = List.copyOf(b.listeners);
-        this.backupStore = store;
-        this.ownsBackupStore = ownsStore;
     }
 
     /** @return the replicator's name (value of its ownership tag). */
@@ -166,16 +162,6 @@ public final class ReplicatorConfig {
     /** @return the listeners. */
     public List<ReplicationListener> listeners() {
         return listeners;
-    }
-
-    /** @return the store the replicator talks to. */
-    public BackupStore backupStore() {
-        return backupStore;
-    }
-
-    /** @return true when the replicator created the store and closes it. */
-    public boolean ownsBackupStore() {
-        return ownsBackupStore;
     }
 
     /** @return a builder holding this configuration. */

@@ -32,81 +32,12 @@ public enum ServiceErrorKind {
     /** Anything else. Permanent. */
     UNKNOWN(false, false);
 
-    private static final java.util.Set<String> THROTTLING_CODES = java.util.Set.of("Throttling",
-            "ThrottlingException", "ThrottledException", "ProvisionedThroughputExceededException", "SlowDown",
-            "TooManyRequestsException", "RequestLimitExceeded", "BandwidthLimitExceeded", "RequestThrottled",
-            "RequestThrottledException", "EC2ThrottledException");
-    private static final java.util.Set<String> ACCESS_CODES = java.util.Set.of("AccessDeniedException",
-            "UnrecognizedClientException", "InvalidSignatureException", "IncompleteSignatureException",
-            "MissingAuthenticationTokenException", "SignatureDoesNotMatch",
-            "IncompleteSignature", "MissingAuthenticationToken", "InvalidClientTokenId", "ExpiredTokenException",
-            "AuthFailure", "RequestExpired");
-
     private final boolean transientError;
     private final boolean ambiguous;
 
     ServiceErrorKind(boolean transientError, boolean ambiguous) {
         this.transientError = transientError;
         this.ambiguous = ambiguous;
-    }
-
-    /**
-     * Classifies a service error by its wire error code and HTTP status, as listed in the CloudHSM v2 API
-     * model and the AWS common errors.
-     *
-     * @param errorCode  the error code, e.g. {@code CloudHsmInternalFailureException}; may be {@code null}
-     * @param httpStatus the HTTP status, or 0 when unknown
-     * @return the kind, never {@code null}
-     */
-    public static ServiceErrorKind fromErrorCode(String errorCode, int httpStatus) {
-        if (errorCode != null) {
-            switch (errorCode) {
-                case "CloudHsmAccessDeniedException":
-                    return ACCESS_DENIED;
-                case "CloudHsmInternalFailureException":
-                case "InternalFailure":
-                case "InternalServerError":
-                case "ServiceUnavailable":
-                case "ServiceUnavailableException":
-                    return INTERNAL_FAILURE;
-                case "CloudHsmInvalidRequestException":
-                case "ValidationException":
-                case "InvalidParameterValue":
-                case "MissingParameter":
-                case "SerializationException":
-                case "UnknownOperationException":
-                    return INVALID_REQUEST;
-                case "CloudHsmResourceNotFoundException":
-                    return RESOURCE_NOT_FOUND;
-                case "CloudHsmServiceException":
-                    return SERVICE_ERROR;
-                case "CloudHsmTagException":
-                    return TAG;
-                case "CloudHsmResourceLimitExceededException":
-                    return RESOURCE_LIMIT_EXCEEDED;
-                case "PriorRequestNotComplete":
-                case "RequestTimeout":
-                case "RequestTimeoutException":
-                    return NETWORK;
-                default:
-                    if (THROTTLING_CODES.contains(errorCode)) {
-                        return THROTTLING;
-                    }
-                    if (ACCESS_CODES.contains(errorCode)) {
-                        return ACCESS_DENIED;
-                    }
-            }
-        }
-        if (httpStatus == 429) {
-            return THROTTLING;
-        }
-        if (httpStatus >= 500) {
-            return INTERNAL_FAILURE;
-        }
-        if (httpStatus == 403 || httpStatus == 401) {
-            return ACCESS_DENIED;
-        }
-        return UNKNOWN;
     }
 
     /** @return true when trying again later can succeed. */

@@ -33,7 +33,7 @@ class ReplicatorBuilderTest {
                         IllegalArgumentException.class, "destinationRegions contains the source region 'us-east-1'"),
                 Arguments.of("unknown region",
                         (UnaryOperator<ReplicatorBuilder>) b -> b.destinationRegions("mars-north-1"),
-                        IllegalArgumentException.class, "'mars-north-1', which is not a region the AWS SDK knows"),
+                        IllegalArgumentException.class, "'mars-north-1', which is not a region id"),
                 Arguments.of("unknown source region",
                         (UnaryOperator<ReplicatorBuilder>) b -> b.sourceRegion("us-east-99"),
                         IllegalArgumentException.class, "sourceRegion contains 'us-east-99'"),

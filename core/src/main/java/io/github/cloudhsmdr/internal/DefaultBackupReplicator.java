@@ -70,10 +70,17 @@ public final class DefaultBackupReplicator implements BackupReplicator {
     private final Planner planner;
     private final Optional<RetentionEvaluator> retention;
 
-    /** @param config a validated configuration (see {@code ReplicatorBuilder}) */
-    public DefaultBackupReplicator(ReplicatorConfig config) {
+    private final boolean ownsStore;
+
+    /**
+     * @param config    a validated configuration (see {@code ReplicatorBuilder})
+     * @param store     the store to talk to
+     * @param ownsStore true when the replicator created the store and closes it with itself
+     */
+    public DefaultBackupReplicator(ReplicatorConfig config, BackupStore store, boolean ownsStore) {
         this.config = Objects.requireNonNull(config, "config");
-        this.store = config.backupStore();
+        this.store = Objects.requireNonNull(store, "store");
+        this.ownsStore = ownsStore;
         this.listeners = new Listeners(config.listeners());
         this.retrier = new Retrier(config.retryPolicy(), config.clock(), config.sleeper(),
                 new Random(config.randomSeed()), (operation, region, attempt, error, wait) -> {
@@ -232,7 +239,7 @@ public final class DefaultBackupReplicator implements BackupReplicator {
             String retentionFailure = null;
             if (retention.isPresent() && plans.stream().anyMatch(p -> !p.failed())) {
                 try {
-                    Inventory inventory = Inventory.read(config, calls, region);
+                    Inventory inventory = Inventory.read(calls, region);
                     evaluation = retention.get().evaluate(region, inventory.backups(), inventory.localClusterIds(),
                             config.clock().instant());
                 } catch (CallFailedException e) {
@@ -554,7 +561,7 @@ public final class DefaultBackupReplicator implements BackupReplicator {
 
     @Override
     public void close() {
-        if (config.ownsBackupStore()) {
+        if (ownsStore) {
             store.close();
         }
     }

@@ -1,6 +1,5 @@
 package io.github.cloudhsmdr.internal;
 
-import io.github.cloudhsmdr.ReplicatorConfig;
 import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupFilter;
 import io.github.cloudhsmdr.spi.Cluster;
@@ -19,11 +18,9 @@ import java.util.stream.Collectors;
 record Inventory(List<Backup> backups, Set<String> localClusterIds) {
 
     /** @throws CallFailedException when a listing fails */
-    static Inventory read(ReplicatorConfig config, StoreCalls calls, String region) {
+    static Inventory read(StoreCalls calls, String region) {
         List<Backup> backups = calls.listBackups(region, null, BackupFilter.ALL);
-        Set<String> clusters = calls.call("DescribeClusters", region, null,
-                () -> config.backupStore().describeClusters(region, Set.of()))
-                .stream().map(Cluster::clusterId).collect(Collectors.toSet());
+        Set<String> clusters = calls.describeClusters(region).stream().map(Cluster::clusterId).collect(Collectors.toSet());
         return new Inventory(backups, clusters);
     }
 }

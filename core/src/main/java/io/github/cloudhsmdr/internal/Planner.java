@@ -81,7 +81,7 @@ final class Planner {
             Failure listFailure = null;
             try {
                 if (retention.isPresent()) {
-                    Inventory inventory = Inventory.read(config, calls, destination);
+                    Inventory inventory = Inventory.read(calls, destination);
                     existing = inventory.backups();
                     evaluation = retention.get().evaluate(destination, inventory.backups(),
                             inventory.localClusterIds(), now);

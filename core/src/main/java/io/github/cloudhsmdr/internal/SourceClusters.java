@@ -26,9 +26,7 @@ final class SourceClusters {
             return new ArrayList<>(config.clusterIds());
         }
         String source = config.sourceRegion();
-        List<String> ids = calls.call("DescribeClusters", source, null,
-                        () -> config.backupStore().describeClusters(source, Set.of()))
-                .stream().map(Cluster::clusterId).sorted().collect(Collectors.toList());
+        List<String> ids = calls.describeClusters(source).stream().map(Cluster::clusterId).sorted().collect(Collectors.toList());
         LOG.debug("Discovered clusters replicator={} region={} clusters={}", config.name(), source, ids);
         return ids;
     }

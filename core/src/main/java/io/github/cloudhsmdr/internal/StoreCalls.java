@@ -7,9 +7,11 @@ import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupFilter;
 import io.github.cloudhsmdr.spi.BackupPage;
 import io.github.cloudhsmdr.spi.BackupStore;
+import io.github.cloudhsmdr.spi.Cluster;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
@@ -49,6 +51,15 @@ final class StoreCalls {
             token = page.nextToken();
         } while (token != null);
         return all;
+    }
+
+    /**
+     * Lists the clusters in {@code region}.
+     *
+     * @throws CallFailedException when the listing fails for good
+     */
+    List<Cluster> describeClusters(String region) {
+        return call("DescribeClusters", region, null, () -> store.describeClusters(region, Set.of()));
     }
 
     /**

@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * {@link RunLock#inProcess()}: the same time-based semantics as {@link JdbcRunLock}, held in a map of this
+ * {@link RunLock#inProcess()}: the same time-based semantics as {@code JdbcRunLock}, held in a map of this
  * object. Thread-safe (one monitor).
  */
 final class InProcessRunLock implements RunLock {

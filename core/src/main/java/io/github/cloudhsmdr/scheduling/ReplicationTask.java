@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * One run of a {@link BackupReplicator}, shaped for whatever scheduler the host already has: Spring's
  * {@code @Scheduled}, a {@link java.util.concurrent.ScheduledExecutorService}, the {@code main} of a
- * Kubernetes CronJob, or this package's {@link ReplicationScheduler}.
+ * Kubernetes CronJob, or a JDK {@code ScheduledExecutorService}.
  *
  * <p><b>Never two runs at once.</b> A task guards its replicator in-process: when it is invoked while a
  * previous invocation is still running (a slow run, a scheduler with several threads, a manual trigger),
@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * object, so use one task per replicator.
  *
  * <p><b>Across processes: a {@link RunLock}.</b> The in-process guard does not reach other processes. Give
- * the task a shared lock ({@link Builder#runLock(RunLock)}, e.g. a {@link JdbcRunLock} on a database every
+ * the task a shared lock ({@link Builder#runLock(RunLock)}, e.g. a {@code JdbcRunLock} on a database every
  * node reaches) and each run first takes lock {@code lockName} (default: the replicator's name) for at most
  * {@code lockAtMostFor}, releasing it when the run ends. When another run holds it, this invocation is
  * skipped the same way, logged at INFO (several nodes firing the same schedule is the normal case with a
@@ -318,7 +318,7 @@ public final class ReplicationTask implements Runnable, Callable<Optional<Replic
 
         /**
          * The lock each run takes first, shared with the other processes that may run this replicator (e.g.
-         * a {@link JdbcRunLock}); a run that does not get it is skipped. Default {@link RunLock#NONE}.
+         * a {@code JdbcRunLock}); a run that does not get it is skipped. Default {@link RunLock#NONE}.
          */
         public Builder runLock(RunLock runLock) {
             this.runLock = Objects.requireNonNull(runLock, "runLock");

@@ -16,8 +16,9 @@ import java.util.Optional;
  * lock until at least {@code lockedAt + lockAtLeastFor} (zero by default), which absorbs clock skew between
  * nodes and keeps several schedulers firing the same slot from running it once each, one after the other.
  *
- * <p>Implementations: {@link #NONE} (no lock), {@link #inProcess()} (one process), and {@link JdbcRunLock}
- * (every node sharing one database). {@link ReplicationTask} takes one per run when given one.
+ * <p>Implementations: {@link #NONE} (no lock), {@link #inProcess()} (one process); the {@code cloudhsm-dr-runlock-jdbc}
+ * module's {@code JdbcRunLock} (every node sharing one database) and the {@code cloudhsm-dr-runlock-shedlock}
+ * module's bridge to any ShedLock {@code LockProvider}. {@link ReplicationTask} takes one per run when given one.
  *
  * <pre>{@code
  * Optional<RunLock.Lease> lease = lock.tryAcquire("prod-dr", Duration.ofHours(2));
@@ -89,6 +90,18 @@ public interface RunLock {
      *                                                  lock is then <em>not</em> held
      */
     Optional<Lease> tryAcquire(String name, Duration lockAtMostFor, Duration lockAtLeastFor);
+
+    /**
+     * The argument checks every implementation makes at the start of
+     * {@link #tryAcquire(String, Duration, Duration)}, so all of them reject the same arguments with the same
+     * messages.
+     *
+     * @throws NullPointerException     when an argument is null
+     * @throws IllegalArgumentException when {@code name} is blank or a duration is out of range
+     */
+    static void checkArguments(String name, Duration lockAtMostFor, Duration lockAtLeastFor) {
+        RunLocks.checkArguments(name, lockAtMostFor, lockAtLeastFor);
+    }
 
     /**
      * A held lock. {@link #close()} releases it (keeping it until {@code lockAtLeastFor} after it was taken);

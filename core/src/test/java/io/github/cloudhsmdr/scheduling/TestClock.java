@@ -8,10 +8,10 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A clock the tests move by hand; every copy from {@link #withZone} shares the same time. Thread-safe. */
-final class TestClock extends Clock {
+public final class TestClock extends Clock {
     private final AtomicReference<Instant> now;
 
-    TestClock(String start) {
+    public TestClock(String start) {
         this(new AtomicReference<>(Instant.parse(start)));
     }
 
@@ -19,7 +19,7 @@ final class TestClock extends Clock {
         this.now = now;
     }
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         now.updateAndGet(t -> t.plus(d));
     }
 

@@ -9,6 +9,8 @@ import io.github.cloudhsmdr.RunStatus;
 import io.github.cloudhsmdr.UndoOutcome;
 
 import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -17,23 +19,23 @@ import java.util.function.Supplier;
  * A replicator for scheduling tests: counts its runs, tracks how many run at once, and does whatever its
  * body says (return a status, block on a latch, throw).
  */
-class TestReplicator implements BackupReplicator {
+public class TestReplicator implements BackupReplicator {
     private final String name;
     private final Supplier<RunStatus> body;
     private final AtomicInteger runs = new AtomicInteger();
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicInteger maxActive = new AtomicInteger();
 
-    TestReplicator(String name, Supplier<RunStatus> body) {
+    public TestReplicator(String name, Supplier<RunStatus> body) {
         this.name = name;
         this.body = body;
     }
 
-    static TestReplicator succeeding(String name) {
+    public static TestReplicator succeeding(String name) {
         return new TestReplicator(name, () -> RunStatus.SUCCESS);
     }
 
-    static ReplicationReport report(String name, RunStatus status) {
+    public static ReplicationReport report(String name, RunStatus status) {
         Instant now = Instant.parse("2025-01-01T00:00:00Z");
         return new ReplicationReport(name, "us-east-1", now, now, status, List.of(), List.of());
     }
@@ -69,11 +71,11 @@ class TestReplicator implements BackupReplicator {
         }
     }
 
-    int runs() {
+    public int runs() {
         return runs.get();
     }
 
-    int maxActive() {
+    public int maxActive() {
         return maxActive.get();
     }
 
@@ -89,5 +91,17 @@ class TestReplicator implements BackupReplicator {
 
     @Override
     public void close() {
+    }
+
+    /** Waits up to 30 s for {@code latch}; fails the test after that. */
+    public static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("latch not released within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 }

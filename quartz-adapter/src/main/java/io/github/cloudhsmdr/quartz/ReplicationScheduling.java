@@ -80,7 +80,7 @@ import java.util.TimeZone;
  * yourself, and from the recovery trigger Quartz adds when a node dies. Within one JVM the
  * {@link ReplicatorRegistry}'s guard skips the overlapping run. Across nodes, register the replicators
  * with a shared run lock ({@link #register(Scheduler, BackupReplicator, RunLock)} with a
- * {@link io.github.cloudhsmdr.scheduling.JdbcRunLock} on the job store's database): each run takes it first
+ * {@code JdbcRunLock} (cloudhsm-dr-runlock-jdbc) on the job store's database): each run takes it first
  * and a firing that finds it held on another node is skipped, so runs never overlap anywhere. Without it,
  * the replicator's copy lookup makes a duplicate copy unlikely but not impossible. Either way
  * {@link #triggerNow} adds no firing while a run is in progress or another one-off firing is pending, so a
@@ -141,7 +141,7 @@ public final class ReplicationScheduling {
     /**
      * Registers {@code replicator} in the registry of {@code scheduler}, every run taking {@code runLock}
      * first (see {@link ReplicatorRegistry#register(BackupReplicator, RunLock)}): in a cluster, a
-     * {@link io.github.cloudhsmdr.scheduling.JdbcRunLock} on the job store's database, so that no two runs of
+     * {@code JdbcRunLock} (cloudhsm-dr-runlock-jdbc) on the job store's database, so that no two runs of
      * the replicator overlap on any nodes. Do this on every node, before the scheduler starts.
      *
      * @return the registry

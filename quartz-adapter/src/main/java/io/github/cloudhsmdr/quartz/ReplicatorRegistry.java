@@ -28,7 +28,7 @@ import java.util.concurrent.ConcurrentMap;
  * of one replicator from overlapping in this JVM even when several jobs or triggers name it.
  *
  * <p><b>Across the cluster: a run lock.</b> Register each replicator with a {@link RunLock} shared by the
- * nodes ({@link #register(BackupReplicator, RunLock)} with a {@link io.github.cloudhsmdr.scheduling.JdbcRunLock}
+ * nodes ({@link #register(BackupReplicator, RunLock)} with a {@code JdbcRunLock} (cloudhsm-dr-runlock-jdbc)
  * on the job store's database, or {@link #register(ReplicationTask)} for every lock setting) and every run
  * first takes lock {@code <replicator name>}; a firing that finds it held elsewhere is skipped. This closes
  * the gap Quartz leaves when several triggers of one job are due together (see {@link ReplicationScheduling}).

@@ -2,6 +2,7 @@ package io.github.cloudhsmdr.testkit;
 
 import io.github.cloudhsmdr.BackupServiceException;
 import io.github.cloudhsmdr.ServiceErrorKind;
+import io.github.cloudhsmdr.aws.AwsErrorCodes;
 import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupFilter;
 import io.github.cloudhsmdr.spi.BackupPage;
@@ -133,7 +134,7 @@ public final class InMemoryBackupStore implements BackupStore {
         try {
             return body.get();
         } catch (CloudHsmModelException e) {
-            throw new BackupServiceException(ServiceErrorKind.fromErrorCode(e.errorCode(), e.httpStatus()),
+            throw new BackupServiceException(AwsErrorCodes.kindOf(e.errorCode(), e.httpStatus()),
                     operation, region, resourceId, e.errorCode(), e.getMessage(), e);
         }
     }

@@ -12,7 +12,6 @@ import io.github.cloudhsmdr.examples.support.HostOptions.Option;
 import io.github.cloudhsmdr.examples.support.ReplicatorSettings;
 import io.github.cloudhsmdr.examples.support.Settings;
 import io.github.cloudhsmdr.examples.support.Stores;
-import io.github.cloudhsmdr.scheduling.ReplicationScheduler;
 import io.github.cloudhsmdr.scheduling.ReplicationTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,11 +21,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A long-running process that replicates on a fixed cadence with core's {@link ReplicationScheduler}: for a
- * VM or a container with no scheduler of its own.
+ * A long-running process that replicates on a fixed cadence with a JDK {@link ScheduledExecutorService} running
+ * a {@link ReplicationTask}: for a VM or a container with no scheduler of its own. The executor's fixed delay
+ * keeps runs from overlapping and the task never throws, so a failed run does not stop the schedule.
  *
  * <pre>
  * java -cp cloudhsm-dr-examples-all.jar io.github.cloudhsmdr.examples.host.ScheduledHost \
@@ -34,8 +38,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * </pre>
  *
  * <p>The first run starts after {@code --initial-delay} (default 0); each later one {@code --every}
- * (default 60 minutes) after the previous one <em>ended</em>, plus a random {@code --jitter} (default 5
- * minutes) so that hosts started together do not call CloudHSM together. Runs never overlap, and a run that
+ * (default 60 minutes) after the previous one <em>ended</em>. The first run is put off by a random part of
+ * {@code --jitter} (default 5 minutes), and since every later run follows the one before at a fixed delay, hosts
+ * started together stay apart and do not call CloudHSM together. Runs never overlap, and a run that
  * fails or throws does not stop the schedule. Besides the schedule options it takes the replicator options of
  * the CLI ({@code --help} lists them).
  *
@@ -59,13 +64,21 @@ public final class ScheduledHost implements AutoCloseable {
 
     private final AwsBackupStore store;
     private final BackupReplicator replicator;
-    private final ReplicationScheduler scheduler;
+    private final ReplicationTask task;
+    private final ScheduledExecutorService executor;
+    private final Duration shutdownTimeout;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ScheduledHost(AwsBackupStore store, BackupReplicator replicator, ReplicationScheduler scheduler) {
+    private ScheduledHost(AwsBackupStore store, BackupReplicator replicator, Duration shutdownTimeout) {
         this.store = store;
         this.replicator = replicator;
-        this.scheduler = scheduler;
+        this.task = ReplicationTask.of(replicator);
+        this.shutdownTimeout = shutdownTimeout;
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cloudhsm-dr-" + replicator.name());
+            t.setDaemon(false);
+            return t;
+        });
     }
 
     /**
@@ -94,14 +107,10 @@ public final class ScheduledHost implements AutoCloseable {
             store.close();
             throw e;
         }
-        ReplicationScheduler scheduler = ReplicationScheduler.builder(replicator)
-                .interval(every)
-                .jitter(jitter)
-                .initialDelay(initialDelay)
-                .shutdownTimeout(shutdownTimeout)
-                .build();
-        ScheduledHost host = new ScheduledHost(store, replicator, scheduler);
-        scheduler.start();
+        ScheduledHost host = new ScheduledHost(store, replicator, shutdownTimeout);
+        long firstDelayMillis = initialDelay.toMillis()
+                + (jitter.isZero() ? 0 : ThreadLocalRandom.current().nextLong(jitter.toMillis() + 1));
+        host.executor.scheduleWithFixedDelay(host.task, firstDelayMillis, every.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("{} started replicator={} source={} destinations={} every={} jitter={}; stop with SIGTERM",
                 PROGRAM, config.name(), config.sourceRegion(), config.destinationRegions(), Durations.format(every),
                 Durations.format(jitter));
@@ -110,12 +119,12 @@ public final class ScheduledHost implements AutoCloseable {
 
     /** @return the task the schedule runs: its counters and last report. */
     public ReplicationTask task() {
-        return scheduler.task();
+        return task;
     }
 
     /** @return true until the host is closed. */
     public boolean isRunning() {
-        return scheduler.isStarted();
+        return !executor.isShutdown();
     }
 
     /**
@@ -128,8 +137,18 @@ public final class ScheduledHost implements AutoCloseable {
             return;
         }
         try {
-            scheduler.close();
+            executor.shutdown();
+            if (!executor.awaitTermination(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("{} run of replicator={} still going after the shutdown timeout {}: interrupting it",
+                        PROGRAM, replicator.name(), Durations.format(shutdownTimeout));
+                executor.shutdownNow();
+                executor.awaitTermination(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
         } finally {
+            LOG.info("{} stopped after {} runs of replicator={}", PROGRAM, task.completedRuns(), replicator.name());
             replicator.close();
             store.close();
         }

@@ -154,7 +154,7 @@ class ScheduledHostTest {
             reader.join(5_000);
             assertEquals(143, process.exitValue(), () -> snapshot(output));
             String text = snapshot(output);
-            assertTrue(text.contains("scheduler stopped after 1 passes"), text);
+            assertTrue(text.contains("ScheduledHost stopped after 1 runs"), text);
             assertTrue(text.contains("status=SUCCESS"), text);
             assertEquals(2, demo.copiesIn("us-west-2").size());
         } finally {

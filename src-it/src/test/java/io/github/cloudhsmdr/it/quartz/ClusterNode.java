@@ -3,7 +3,7 @@ package io.github.cloudhsmdr.it.quartz;
 import io.github.cloudhsmdr.RunStatus;
 import io.github.cloudhsmdr.quartz.ReplicationScheduling;
 import io.github.cloudhsmdr.quartz.ReplicatorRegistry;
-import io.github.cloudhsmdr.scheduling.JdbcRunLock;
+import io.github.cloudhsmdr.runlock.jdbc.JdbcRunLock;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.quartz.Scheduler;
 import org.quartz.impl.StdSchedulerFactory;

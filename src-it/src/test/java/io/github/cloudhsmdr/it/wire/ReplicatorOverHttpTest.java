@@ -246,7 +246,7 @@ class ReplicatorOverHttpTest {
             }
 
             fx.requests().clear();
-            try (BackupReplicator keep100 = r.config().toBuilder()
+            try (BackupReplicator keep100 = r.config().toBuilder().backupStore(store)
                     .retentionPolicy(RetentionPolicy.builder().keepLast(100).build()).build()) {
                 ReplicationReport retention = keep100.replicate();
                 fx.figures("130 copies x 2 destinations, retention keepLast 100");

@@ -27,7 +27,7 @@ import java.util.Locale;
  * <ul>
  *   <li>{@link AwsServiceException}: the error code from {@link AwsErrorDetails#errorCode()} (or, when the SDK
  *       gave none, the modeled exception's wire name) and the HTTP status go through
- *       {@link ServiceErrorKind#fromErrorCode(String, int)}; {@code isThrottlingException()} wins and gives
+ *       {@link AwsErrorCodes.kindOf(String, int)}; {@code isThrottlingException()} wins and gives
  *       {@link ServiceErrorKind#THROTTLING}.</li>
  *   <li>{@link SdkClientException}: call and attempt timeouts and I/O errors (connection refused or reset,
  *       unknown host, read timeout) give {@link ServiceErrorKind#NETWORK}; an unreadable response
@@ -51,7 +51,7 @@ final class AwsErrors {
             AwsErrorDetails details = a.awsErrorDetails();
             String code = details != null && details.errorCode() != null ? details.errorCode() : modeledCode(a);
             ServiceErrorKind kind = a.isThrottlingException() ? ServiceErrorKind.THROTTLING
-                    : ServiceErrorKind.fromErrorCode(code, a.statusCode());
+                    : AwsErrorCodes.kindOf(code, a.statusCode());
             String detail = details != null && details.errorMessage() != null ? details.errorMessage()
                     : a.getMessage();
             return new BackupServiceException(kind, operation, region, resourceId, code,
@@ -59,7 +59,7 @@ final class AwsErrors {
         }
         if (e instanceof SdkServiceException s) {
             ServiceErrorKind kind = s.isThrottlingException() ? ServiceErrorKind.THROTTLING
-                    : ServiceErrorKind.fromErrorCode(null, s.statusCode());
+                    : AwsErrorCodes.kindOf(null, s.statusCode());
             return new BackupServiceException(kind, operation, region, resourceId, null,
                     withRequestId(s.getMessage(), s.requestId(), s.statusCode()), e);
         }

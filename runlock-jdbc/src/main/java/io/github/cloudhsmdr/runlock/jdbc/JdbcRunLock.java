@@ -1,6 +1,7 @@
-package io.github.cloudhsmdr.scheduling;
+package io.github.cloudhsmdr.runlock.jdbc;
 
 import io.github.cloudhsmdr.CloudHsmDrException;
+import io.github.cloudhsmdr.scheduling.RunLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -197,7 +198,7 @@ public final class JdbcRunLock implements RunLock {
 
     @Override
     public Optional<Lease> tryAcquire(String name, Duration lockAtMostFor, Duration lockAtLeastFor) {
-        RunLocks.checkArguments(name, lockAtMostFor, lockAtLeastFor);
+        RunLock.checkArguments(name, lockAtMostFor, lockAtLeastFor);
         if (name.length() > MAX_NAME_LENGTH) {
             throw new IllegalArgumentException("lock name '" + name + "' is " + name.length() + " characters long; "
                     + "the NAME column of table " + table + " holds at most " + MAX_NAME_LENGTH);

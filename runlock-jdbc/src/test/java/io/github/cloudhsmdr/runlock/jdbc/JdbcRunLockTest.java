@@ -1,7 +1,12 @@
-package io.github.cloudhsmdr.scheduling;
+package io.github.cloudhsmdr.runlock.jdbc;
 
 import io.github.cloudhsmdr.CloudHsmDrException;
 import io.github.cloudhsmdr.RunStatus;
+import io.github.cloudhsmdr.scheduling.ReplicationTask;
+import io.github.cloudhsmdr.scheduling.RunLock;
+import io.github.cloudhsmdr.scheduling.RunOutcome;
+import io.github.cloudhsmdr.scheduling.TestClock;
+import io.github.cloudhsmdr.scheduling.TestReplicator;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -220,7 +225,7 @@ class JdbcRunLockTest {
             for (int n = 0; n < nodes; n++) {
                 JdbcRunLock lock = node("node-" + n);
                 futures.add(pool.submit(() -> {
-                    ReplicationTaskTest.await(go);
+                    TestReplicator.await(go);
                     for (int i = 0; i < attempts; i++) {
                         Optional<RunLock.Lease> lease = lock.tryAcquire("dr", HOUR);
                         if (lease.isEmpty()) {
@@ -380,7 +385,7 @@ class JdbcRunLockTest {
         CountDownLatch release = new CountDownLatch(1);
         TestReplicator onA = new TestReplicator("dr", () -> {
             entered.countDown();
-            ReplicationTaskTest.await(release);
+            TestReplicator.await(release);
             return RunStatus.SUCCESS;
         });
         TestReplicator onB = TestReplicator.succeeding("dr");

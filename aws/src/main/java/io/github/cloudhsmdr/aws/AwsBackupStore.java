@@ -79,7 +79,7 @@ import java.util.function.Function;
  * <h2>Errors</h2>
  * Every failure, SDK exception or not, is thrown as a {@link BackupServiceException} naming the operation, region
  * and backup or cluster, with a {@link ServiceErrorKind}: service errors are classified by error code and HTTP
- * status with {@link ServiceErrorKind#fromErrorCode(String, int)} (throttling by the SDK's own test), timeouts and
+ * status with {@link AwsErrorCodes#kindOf(String, int)} (throttling by the SDK's own test), timeouts and
  * I/O errors are {@link ServiceErrorKind#NETWORK}, unreadable responses {@link ServiceErrorKind#BAD_RESPONSE}.
  * The SDK exception is the cause. Fields the service leaves out never fail a call: unknown enum values read as
  * {@link BackupState#UNKNOWN} or as text, a missing NeverExpires as false, and a backup or cluster without an id
