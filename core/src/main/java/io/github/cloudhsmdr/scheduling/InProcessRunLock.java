@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@link RunLock#inProcess()}: the same time-based semantics as {@code JdbcRunLock}, held in a map of this
@@ -50,26 +49,17 @@ final class InProcessRunLock implements RunLock {
         return "RunLock.inProcess";
     }
 
-    private final class InProcessLease implements Lease {
-        private final String name;
+    private final class InProcessLease extends AbstractLease {
         private final Instant heldAtLeastUntil;
-        private final AtomicBoolean closed = new AtomicBoolean();
 
         InProcessLease(String name, Instant heldAtLeastUntil) {
-            this.name = name;
+            super(name);
             this.heldAtLeastUntil = heldAtLeastUntil;
         }
 
         @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public void close() {
-            if (!closed.compareAndSet(false, true)) {
-                return;
-            }
+        protected void release() {
+            String name = name();
             Instant now = clock.instant();
             synchronized (holders) {
                 Holder current = holders.get(name);
@@ -86,7 +76,7 @@ final class InProcessRunLock implements RunLock {
 
         @Override
         public String toString() {
-            return "RunLock.inProcess lease[" + name + "]";
+            return "RunLock.inProcess lease[" + name() + "]";
         }
     }
 }

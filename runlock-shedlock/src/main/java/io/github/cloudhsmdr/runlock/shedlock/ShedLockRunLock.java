@@ -1,6 +1,7 @@
 package io.github.cloudhsmdr.runlock.shedlock;
 
 import io.github.cloudhsmdr.CloudHsmDrException;
+import io.github.cloudhsmdr.scheduling.AbstractLease;
 import io.github.cloudhsmdr.scheduling.RunLock;
 import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.LockProvider;
@@ -10,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A {@link RunLock} on a ShedLock {@link LockProvider}: a team that already runs ShedLock (on JDBC, DynamoDB,
@@ -75,30 +75,20 @@ public final class ShedLockRunLock implements RunLock {
         return "ShedLockRunLock[" + provider.getClass().getName() + "]";
     }
 
-    private static final class ShedLockLease implements Lease {
-        private final String name;
+    private static final class ShedLockLease extends AbstractLease {
         private final SimpleLock lock;
-        private final AtomicBoolean closed = new AtomicBoolean();
 
         ShedLockLease(String name, SimpleLock lock) {
-            this.name = name;
+            super(name);
             this.lock = lock;
         }
 
         @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public void close() {
-            if (!closed.compareAndSet(false, true)) {
-                return;
-            }
+        protected void release() {
             try {
                 lock.unlock();
             } catch (RuntimeException e) {
-                throw new CloudHsmDrException("ShedLock could not release lock '" + name
+                throw new CloudHsmDrException("ShedLock could not release lock '" + name()
                         + "'; it stays held until it expires: " + e.getMessage(), e);
             }
         }
