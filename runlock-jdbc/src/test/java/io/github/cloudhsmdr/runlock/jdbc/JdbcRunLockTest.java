@@ -15,6 +15,7 @@ import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.opentest4j.TestAbortedException;
 
 import javax.sql.DataSource;
 import java.lang.reflect.InvocationTargetException;
@@ -60,6 +61,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JdbcRunLockTest {
     private static final Duration HOUR = Duration.ofHours(1);
     private static TestDatabase database;
+    /** The pool of the invocation, shared by its tests (a pool per test would keep too many connections). */
+    private static DataSource pool;
+    /** Why the database of this invocation is not usable; each test is reported skipped with it. */
+    private static TestAbortedException unavailable;
 
     @Parameter
     DatabaseEngine engine;
@@ -69,7 +74,13 @@ class JdbcRunLockTest {
 
     @BeforeParameterizedClassInvocation
     static void createSchema(DatabaseEngine engine) {
-        database = TestDatabase.create(engine, "runlock");
+        unavailable = null;
+        try {
+            database = TestDatabase.create(engine, "runlock");
+            pool = database.dataSource();
+        } catch (TestAbortedException e) {
+            unavailable = e;
+        }
     }
 
     @AfterParameterizedClassInvocation
@@ -77,16 +88,21 @@ class JdbcRunLockTest {
         if (database != null) {
             database.close();
             database = null;
+            pool = null;
         }
     }
 
     @BeforeEach
     void connect() {
-        db = database.dataSource();
+        TestDatabase.skipIfUnavailable(unavailable);
+        db = pool;
     }
 
     @AfterEach
     void dropTables() throws SQLException {
+        if (database == null) {
+            return;
+        }
         database.dropTable("CLOUDHSM_DR_LOCK");
         database.dropTable("DR_RUN_LOCKS");
     }

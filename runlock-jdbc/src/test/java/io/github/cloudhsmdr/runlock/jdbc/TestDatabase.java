@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.Assumptions;
+import org.opentest4j.TestAbortedException;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -101,6 +102,18 @@ public final class TestDatabase implements AutoCloseable {
             throw new AssertionError("unreachable", e);
         }
         return new TestDatabase(engine, url, user, password, adminUrl, name, null);
+    }
+
+    /**
+     * Aborts the current test with the reason of {@code unavailable}, the abort {@link #create} threw for the
+     * test class, unless it is null. A test class that creates its database once, before its tests, catches
+     * that abort and calls this before each test, so that every test is reported skipped with the reason (an
+     * abort of the class's set-up alone is counted by no report).
+     */
+    public static void skipIfUnavailable(TestAbortedException unavailable) {
+        if (unavailable != null) {
+            Assumptions.abort(unavailable.getMessage());
+        }
     }
 
     /** The engines listed in {@value #REQUIRED_PROPERTY}. */

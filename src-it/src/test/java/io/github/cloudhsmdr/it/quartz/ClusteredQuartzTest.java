@@ -2,8 +2,10 @@ package io.github.cloudhsmdr.it.quartz;
 
 import io.github.cloudhsmdr.quartz.ReplicationJob;
 import io.github.cloudhsmdr.runlock.jdbc.DatabaseEngine;
+import io.github.cloudhsmdr.runlock.jdbc.TestDatabase;
 import io.github.cloudhsmdr.quartz.ReplicationScheduling;
 import io.github.cloudhsmdr.scheduling.RunOutcome;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -14,6 +16,7 @@ import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.opentest4j.TestAbortedException;
 import org.quartz.CronTrigger;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
@@ -75,6 +78,8 @@ class ClusteredQuartzTest {
     private List<NodeProcess> nodes;
     private QuartzDatabase db;
     private Scheduler client;
+    /** Why the database of this invocation is not usable; each test is reported skipped with it. */
+    private TestAbortedException unavailable;
 
     /** A node JVM and where its log goes. */
     private record NodeProcess(String id, Process process, Path log) {
@@ -85,7 +90,13 @@ class ClusteredQuartzTest {
         events = new EventLog();
         nodes = new ArrayList<>();
         client = null;
-        db = QuartzDatabase.create(engine, "cluster");
+        unavailable = null;
+        try {
+            db = QuartzDatabase.create(engine, "cluster");
+        } catch (TestAbortedException e) {
+            unavailable = e;
+            return;
+        }
         client = new StdSchedulerFactory(db.nodeProperties("test-client", 1)).getScheduler();
         Path logs = Files.createDirectories(Path.of("target", "quartz-cluster", engine.key()));
         for (int i = 1; i <= NODES; i++) {
@@ -120,6 +131,11 @@ class ClusteredQuartzTest {
         reader.setDaemon(true);
         reader.start();
         return new NodeProcess(id, process, log);
+    }
+
+    @BeforeEach
+    void skipWithoutDatabase() {
+        TestDatabase.skipIfUnavailable(unavailable);
     }
 
     @AfterParameterizedClassInvocation

@@ -148,6 +148,21 @@ final class QuartzDatabase implements AutoCloseable {
         return engine;
     }
 
+    /** @return the JDBC URL of the schema. */
+    String url() {
+        return url;
+    }
+
+    /** @return the user. */
+    String user() {
+        return user;
+    }
+
+    /** @return the password. */
+    String password() {
+        return password;
+    }
+
     /** @return a new connection (auto-commit). */
     Connection connect() throws SQLException {
         return DriverManager.getConnection(url, user, password);
