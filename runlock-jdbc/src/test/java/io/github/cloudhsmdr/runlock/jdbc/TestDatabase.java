@@ -201,19 +201,28 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     private synchronized DataSource pool(String initSql, int size) {
+        HikariDataSource pool = pool(url, user, password, "test-" + name + "-" + pools.size(), size, initSql);
+        pools.add(pool);
+        return pool;
+    }
+
+    /**
+     * A HikariCP pool of at most {@code size} connections that keeps none idle, running {@code initSql}
+     * (may be null) on each new connection; the caller closes it.
+     */
+    public static HikariDataSource pool(String url, String user, String password, String poolName, int size,
+            String initSql) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setUsername(user);
         config.setPassword(password);
         config.setMaximumPoolSize(size);
         config.setMinimumIdle(0);
-        config.setPoolName("test-" + name + "-" + pools.size());
+        config.setPoolName(poolName);
         if (initSql != null) {
             config.setConnectionInitSql(initSql);
         }
-        HikariDataSource pool = new HikariDataSource(config);
-        pools.add(pool);
-        return pool;
+        return new HikariDataSource(config);
     }
 
     /** Drops a table of the schema if it exists. */

@@ -17,7 +17,6 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.quartz.JobExecutionContext;
-import org.quartz.JobExecutionException;
 import org.quartz.JobListener;
 import org.quartz.Scheduler;
 import org.quartz.impl.SchedulerRepository;
@@ -31,7 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -123,31 +121,6 @@ class ClusteredEngineRecoveryTest {
         s.getListenerManager().addJobListener(listener);
         s.start();
         return s;
-    }
-
-    /** Completes with the first finished firing seen by the node. */
-    private static final class FirstExecution implements JobListener {
-        final CompletableFuture<JobExecutionContext> context = new CompletableFuture<>();
-        volatile JobExecutionException exception;
-
-        @Override
-        public String getName() {
-            return "first-execution";
-        }
-
-        @Override
-        public void jobToBeExecuted(JobExecutionContext c) {
-        }
-
-        @Override
-        public void jobExecutionVetoed(JobExecutionContext c) {
-        }
-
-        @Override
-        public void jobWasExecuted(JobExecutionContext c, JobExecutionException e) {
-            exception = e;
-            context.complete(c);
-        }
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.github.cloudhsmdr.it.quartz;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.cloudhsmdr.runlock.jdbc.DatabaseEngine;
 import io.github.cloudhsmdr.runlock.jdbc.TestDatabase;
@@ -170,14 +169,7 @@ final class QuartzDatabase implements AutoCloseable {
 
     /** @return a new connection pool on the database; the caller closes it. */
     HikariDataSource pool(String name, int size) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url);
-        config.setUsername(user);
-        config.setPassword(password);
-        config.setMaximumPoolSize(size);
-        config.setMinimumIdle(0);
-        config.setPoolName(name);
-        return new HikariDataSource(config);
+        return TestDatabase.pool(url, user, password, name, size, null);
     }
 
     /**

@@ -14,8 +14,6 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.quartz.JobExecutionContext;
-import org.quartz.JobExecutionException;
-import org.quartz.JobListener;
 import org.quartz.JobPersistenceException;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
@@ -34,7 +32,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -118,36 +115,14 @@ class SchedulingGuideTest {
         JdbcRunLock lock = JdbcRunLock.builder(lockPool).usingDbTime().build();
         assertFalse(lock.createTableIfMissing(), "the guide's DDL made the table");
         ReplicationScheduling.register(scheduler, new ScriptedReplicator("prod-dr", () -> RunStatus.SUCCESS), lock);
-        CompletableFuture<JobExecutionContext> executed = new CompletableFuture<>();
-        List<JobExecutionException> failures = new ArrayList<>();
-        scheduler.getListenerManager().addJobListener(new JobListener() {
-            @Override
-            public String getName() {
-                return "guide";
-            }
-
-            @Override
-            public void jobToBeExecuted(JobExecutionContext context) {
-            }
-
-            @Override
-            public void jobExecutionVetoed(JobExecutionContext context) {
-            }
-
-            @Override
-            public void jobWasExecuted(JobExecutionContext context, JobExecutionException e) {
-                if (e != null) {
-                    failures.add(e);
-                }
-                executed.complete(context);
-            }
-        });
+        FirstExecution executed = new FirstExecution();
+        scheduler.getListenerManager().addJobListener(executed);
         scheduler.start();
 
         assertTrue(ReplicationScheduling.triggerNow(scheduler, "prod-dr"));
 
-        JobExecutionContext run = executed.get(30, TimeUnit.SECONDS);
-        assertNull(failures.isEmpty() ? null : failures.get(0));
+        JobExecutionContext run = executed.context.get(30, TimeUnit.SECONDS);
+        assertNull(executed.exception);
         assertInstanceOf(ReplicationReport.class, run.getResult(), "the replicator ran under the lock");
         try (Connection c = db.connect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM CLOUDHSM_DR_LOCK WHERE NAME = 'prod-dr'")) {
