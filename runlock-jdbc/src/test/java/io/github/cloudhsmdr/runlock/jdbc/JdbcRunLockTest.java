@@ -494,6 +494,23 @@ class JdbcRunLockTest {
         }
     }
 
+    @Test
+    void aZoneLessTimeFromACustomQueryIsReadAsUtcNeverInTheJvmsZone() throws Exception {
+        TimeZone jvmZone = TimeZone.getDefault();
+        try {
+            TimeZone.setDefault(TimeZone.getTimeZone("Pacific/Auckland"));
+            JdbcRunLock lock = JdbcRunLock.builder(db).usingDbTime("SELECT TIMESTAMP '2030-01-01 00:00:00'")
+                    .lockedBy("node-a").build();
+            lock.createTableIfMissing();
+
+            assertTrue(lock.tryAcquire("dr", HOUR).isPresent());
+
+            assertEquals(Instant.parse("2030-01-01T00:00:00Z"), row("dr").orElseThrow().lockedAt());
+        } finally {
+            TimeZone.setDefault(jvmZone);
+        }
+    }
+
     private void insertRow(String name, Instant lockedUntil) throws SQLException {
         Calendar utc = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
