@@ -43,11 +43,12 @@ public enum DatabaseEngine {
 
     /** @return the statement that sets a session's time zone to {@code offset}. */
     public String setSessionTimeZone(ZoneOffset offset) {
+        String iso = offset.getTotalSeconds() == 0 ? "+00:00" : offset.getId(); // not "Z"
         return switch (this) {
-            case H2 -> "SET TIME ZONE '" + offset.getId() + "'";
+            case H2 -> "SET TIME ZONE '" + iso + "'";
             // a plain '+05:00' would be read as a POSIX zone, whose sign is the opposite of ISO 8601's
-            case POSTGRESQL -> "SET TIME ZONE INTERVAL '" + offset.getId() + "' HOUR TO MINUTE";
-            case MARIADB -> "SET time_zone = '" + offset.getId() + "'";
+            case POSTGRESQL -> "SET TIME ZONE INTERVAL '" + iso + "' HOUR TO MINUTE";
+            case MARIADB -> "SET time_zone = '" + iso + "'";
         };
     }
 
