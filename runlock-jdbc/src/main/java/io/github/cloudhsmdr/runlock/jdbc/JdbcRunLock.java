@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
  * JDBC provider. With the Quartz adapter, use the database of the clustered job store.
  *
  * <p><b>The table</b> (name configurable, default {@value #DEFAULT_TABLE}); create it once, or let
- * {@link #createTableIfMissing()} do it:
+ * {@link #createTableIfMissing()} do it. On PostgreSQL, H2 and other databases whose {@code TIMESTAMP} keeps
+ * microseconds and no time zone:
  * <pre>{@code
  * CREATE TABLE CLOUDHSM_DR_LOCK (
  *   NAME         VARCHAR(64)  NOT NULL PRIMARY KEY,
@@ -43,9 +44,10 @@ import java.util.regex.Pattern;
  *   LOCKED_BY    VARCHAR(255) NOT NULL
  * )
  * }</pre>
- * The timestamps are UTC wall-clock times, so nodes in different time zones agree. They need at least
- * millisecond precision (PostgreSQL's and H2's {@code TIMESTAMP} keep microseconds; on MySQL use
- * {@code DATETIME(3)}).
+ * On MariaDB and MySQL the two timestamps are {@code DATETIME(6)} instead: their {@code TIMESTAMP} keeps whole
+ * seconds (a lock taken at 10:00:00.600 for 10 minutes would be free at 10:10:00.000) and is converted from
+ * and to each session's time zone. {@link #createTableStatement(String, String)} gives the statement for a
+ * database. The timestamps are UTC wall-clock times, so nodes in different time zones agree.
  *
  * <p><b>How a lock is taken</b>, with {@code now} the current time:
  * <ol>
@@ -59,15 +61,18 @@ import java.util.regex.Pattern;
  * default {@code host:pid}) followed by a per-lease id, so a lease that expired and was taken over is never
  * released by its late former holder. Each statement commits on its own (the connection's auto-commit, or
  * an explicit commit when it is off): give the lock a plain connection pool, not a connection bound to a
- * caller's transaction. The SQL is standard, written to run unchanged on PostgreSQL and H2 (the tests run
- * on H2).
+ * caller's transaction. The SQL is standard and runs unchanged on PostgreSQL, MariaDB, MySQL and H2 (the
+ * tests run it on PostgreSQL 15, MariaDB 10.11 and H2 2.3), with the table types above.
  *
  * <p><b>Whose clock.</b> By default {@code now} comes from the injected {@link Clock} of the process
  * (the system clock): then <b>the nodes' clocks must be in sync</b> (NTP), as Quartz's clustering already
  * requires, because a node whose clock runs ahead sees another node's lock expire early.
- * {@link Builder#usingDbTime()} reads {@code now} from the database instead ({@code SELECT CURRENT_TIMESTAMP}
- * before each acquire and release), so every node uses the one clock of the database; the time arithmetic is
- * still done here, because interval arithmetic in SQL differs between databases.
+ * {@link Builder#usingDbTime()} reads {@code now} from the database instead (before each acquire and release:
+ * {@code SELECT CURRENT_TIMESTAMP}, a timestamp with time zone, or on MariaDB and MySQL
+ * {@code SELECT UTC_TIMESTAMP(6)}, whose {@code CURRENT_TIMESTAMP} is a wall-clock time of the session's zone
+ * with whole seconds), so every node uses the one clock of the database, whatever the time zones of the JVMs
+ * and of the sessions; the time arithmetic is still done here, because interval arithmetic in SQL differs
+ * between databases.
  *
  * <p><b>Failures.</b> An SQL error (no table, no connection, ...) is thrown as a {@link CloudHsmDrException}
  * naming the lock, the table and the operation, with the {@link SQLException} as cause; a lock is never
@@ -86,8 +91,10 @@ public final class JdbcRunLock implements RunLock {
     public static final String DEFAULT_TABLE = "CLOUDHSM_DR_LOCK";
     /** The longest lock name the {@code NAME} column holds. */
     public static final int MAX_NAME_LENGTH = 64;
-    /** The query that reads the database's time with {@link Builder#usingDbTime()}. */
+    /** The query that reads the database's time with {@link Builder#usingDbTime()}, except on MariaDB and MySQL. */
     public static final String DEFAULT_DB_TIME_QUERY = "SELECT CURRENT_TIMESTAMP";
+    /** The query that reads the database's time with {@link Builder#usingDbTime()} on MariaDB and MySQL. */
+    public static final String MYSQL_DB_TIME_QUERY = "SELECT UTC_TIMESTAMP(6)";
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcRunLock.class);
     private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
@@ -98,8 +105,12 @@ public final class JdbcRunLock implements RunLock {
     private final DataSource dataSource;
     private final String table;
     private final Clock clock;
+    private final boolean dbTime;
+    /** The time query given to {@link Builder#usingDbTime(String)}; null for the database's default. */
     private final String dbTimeQuery;
     private final String lockedBy;
+    /** The database's product name, read from the first connection. */
+    private volatile String databaseProduct;
     private final String acquireSql;
     private final String insertSql;
     private final String releaseSql;
@@ -110,6 +121,7 @@ public final class JdbcRunLock implements RunLock {
         this.dataSource = b.dataSource;
         this.table = b.table;
         this.clock = b.clock;
+        this.dbTime = b.dbTime;
         this.dbTimeQuery = b.dbTimeQuery;
         this.lockedBy = b.lockedBy != null ? b.lockedBy : defaultIdentity();
         this.acquireSql = "UPDATE " + table + " SET LOCKED_UNTIL = ?, LOCKED_AT = ?, LOCKED_BY = ?"
@@ -139,20 +151,55 @@ public final class JdbcRunLock implements RunLock {
     }
 
     /**
-     * The {@code CREATE TABLE} statement of the lock table {@code tableName} (standard SQL).
+     * The {@code CREATE TABLE} statement of the lock table {@code tableName} in standard SQL, for PostgreSQL, H2
+     * and other databases whose {@code TIMESTAMP} keeps microseconds and no time zone; see
+     * {@link #createTableStatement(String, String)} for MariaDB and MySQL.
      *
      * @throws IllegalArgumentException when {@code tableName} is not a plain (optionally schema-qualified)
      *                                  SQL identifier
      */
     public static String createTableStatement(String tableName) {
-        return "CREATE TABLE " + checkTableName(tableName) + " (NAME VARCHAR(" + MAX_NAME_LENGTH
-                + ") NOT NULL PRIMARY KEY, LOCKED_UNTIL TIMESTAMP NOT NULL, LOCKED_AT TIMESTAMP NOT NULL,"
-                + " LOCKED_BY VARCHAR(255) NOT NULL)";
+        return createTableStatement(tableName, "standard");
     }
 
-    /** @return the {@code CREATE TABLE} statement of this lock's table. */
+    /**
+     * The {@code CREATE TABLE} statement of the lock table {@code tableName} on the database named
+     * {@code databaseProductName} (as {@link java.sql.DatabaseMetaData#getDatabaseProductName()} says):
+     * {@code DATETIME(6)} timestamps on {@code MariaDB} and {@code MySQL}, {@code TIMESTAMP} on any other.
+     *
+     * @throws IllegalArgumentException when {@code tableName} is not a plain (optionally schema-qualified)
+     *                                  SQL identifier
+     */
+    public static String createTableStatement(String tableName, String databaseProductName) {
+        Objects.requireNonNull(databaseProductName, "databaseProductName");
+        String timestamp = isMySql(databaseProductName) ? "DATETIME(6)" : "TIMESTAMP";
+        return "CREATE TABLE " + checkTableName(tableName) + " (NAME VARCHAR(" + MAX_NAME_LENGTH
+                + ") NOT NULL PRIMARY KEY, LOCKED_UNTIL " + timestamp + " NOT NULL, LOCKED_AT " + timestamp
+                + " NOT NULL, LOCKED_BY VARCHAR(255) NOT NULL)";
+    }
+
+    private static boolean isMySql(String databaseProductName) {
+        String product = databaseProductName.toLowerCase(Locale.ROOT);
+        return product.contains("mariadb") || product.contains("mysql");
+    }
+
+    /**
+     * @return the {@code CREATE TABLE} statement of this lock's table, for its database once the lock has
+     * connected to it (standard SQL before)
+     */
     public String createTableStatement() {
-        return createTableStatement(table);
+        String product = databaseProduct;
+        return product == null ? createTableStatement(table) : createTableStatement(table, product);
+    }
+
+    /** The database's product name, read once from {@code c}'s metadata. */
+    private String databaseProduct(Connection c) throws SQLException {
+        String product = databaseProduct;
+        if (product == null) {
+            product = c.getMetaData().getDatabaseProductName();
+            databaseProduct = product;
+        }
+        return product;
     }
 
     /**
@@ -164,6 +211,7 @@ public final class JdbcRunLock implements RunLock {
     public boolean createTableIfMissing() {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
+            databaseProduct(c);
             if (tableUsable(c, autoCommit)) {
                 return false;
             }
@@ -311,16 +359,19 @@ public final class JdbcRunLock implements RunLock {
     }
 
     private Instant now(Connection c, boolean autoCommit) throws SQLException {
-        if (dbTimeQuery == null) {
+        if (!dbTime) {
             return clock.instant().truncatedTo(ChronoUnit.MICROS);
         }
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(dbTimeQuery)) {
+        String query = dbTimeQuery != null ? dbTimeQuery
+                : isMySql(databaseProduct(c)) ? MYSQL_DB_TIME_QUERY : DEFAULT_DB_TIME_QUERY;
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
             if (!rs.next()) {
-                throw new SQLException("the database time query '" + dbTimeQuery + "' returned no row");
+                throw new SQLException("the database time query '" + query + "' returned no row");
             }
-            Timestamp t = rs.getTimestamp(1);
+            // a timestamp with time zone is an instant; one without is read as UTC (never as the JVM's zone)
+            Timestamp t = rs.getTimestamp(1, utc());
             if (t == null) {
-                throw new SQLException("the database time query '" + dbTimeQuery + "' returned NULL");
+                throw new SQLException("the database time query '" + query + "' returned NULL");
             }
             commit(c, autoCommit);
             return t.toInstant().truncatedTo(ChronoUnit.MICROS);
@@ -331,8 +382,12 @@ public final class JdbcRunLock implements RunLock {
     }
 
     private static void setTime(PreparedStatement s, int index, Instant instant) throws SQLException {
-        // a new Calendar each time: Calendar is not thread-safe
-        s.setTimestamp(index, Timestamp.from(instant), Calendar.getInstance(TimeZone.getTimeZone("UTC"), Locale.ROOT));
+        s.setTimestamp(index, Timestamp.from(instant), utc());
+    }
+
+    /** A new UTC calendar each time: Calendar is not thread-safe. */
+    private static Calendar utc() {
+        return Calendar.getInstance(TimeZone.getTimeZone("UTC"), Locale.ROOT);
     }
 
     private static void commit(Connection c, boolean autoCommit) throws SQLException {
@@ -395,12 +450,12 @@ public final class JdbcRunLock implements RunLock {
 
     /** @return true when the lock reads the time from the database ({@link Builder#usingDbTime()}). */
     public boolean usesDbTime() {
-        return dbTimeQuery != null;
+        return dbTime;
     }
 
     @Override
     public String toString() {
-        return "JdbcRunLock[table=" + table + ", time=" + (dbTimeQuery == null ? "clock" : "database")
+        return "JdbcRunLock[table=" + table + ", time=" + (dbTime ? "database" : "clock")
                 + ", lockedBy=" + lockedBy + "]";
     }
 
@@ -452,6 +507,7 @@ public final class JdbcRunLock implements RunLock {
         private final DataSource dataSource;
         private String table = DEFAULT_TABLE;
         private Clock clock = Clock.systemUTC();
+        private boolean dbTime;
         private String dbTimeQuery;
         private String lockedBy;
 
@@ -478,19 +534,25 @@ public final class JdbcRunLock implements RunLock {
         }
 
         /**
-         * Reads {@code now} from the database ({@value JdbcRunLock#DEFAULT_DB_TIME_QUERY}) instead of the
-         * clock, so the nodes' clocks do not matter.
+         * Reads {@code now} from the database instead of the clock, so the nodes' clocks do not matter:
+         * {@value JdbcRunLock#MYSQL_DB_TIME_QUERY} on MariaDB and MySQL, {@value JdbcRunLock#DEFAULT_DB_TIME_QUERY}
+         * on any other database.
          */
         public Builder usingDbTime() {
-            return usingDbTime(DEFAULT_DB_TIME_QUERY);
+            this.dbTime = true;
+            this.dbTimeQuery = null;
+            return this;
         }
 
         /**
-         * Reads {@code now} from the database with {@code currentTimeQuery}, a query returning one timestamp
-         * (with time zone), for databases where {@value JdbcRunLock#DEFAULT_DB_TIME_QUERY} does not work, e.g.
-         * {@code SELECT SYSTIMESTAMP FROM DUAL} on Oracle.
+         * Reads {@code now} from the database with {@code currentTimeQuery}, a query returning one timestamp,
+         * for databases where the queries of {@link #usingDbTime()} do not work, e.g.
+         * {@code SELECT SYSTIMESTAMP FROM DUAL} on Oracle. A timestamp with time zone is taken as the instant it
+         * denotes; a timestamp without one is read as a UTC time (never as one of the JVM's time zone), so a
+         * query like {@code SELECT CURRENT_TIMESTAMP} on MariaDB, a time of the session's zone, is wrong.
          */
         public Builder usingDbTime(String currentTimeQuery) {
+            this.dbTime = true;
             this.dbTimeQuery = Objects.requireNonNull(currentTimeQuery, "currentTimeQuery");
             return this;
         }

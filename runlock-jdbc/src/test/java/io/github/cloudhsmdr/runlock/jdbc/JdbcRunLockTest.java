@@ -7,10 +7,15 @@ import io.github.cloudhsmdr.scheduling.RunLock;
 import io.github.cloudhsmdr.scheduling.RunOutcome;
 import io.github.cloudhsmdr.scheduling.TestClock;
 import io.github.cloudhsmdr.scheduling.TestReplicator;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.opentest4j.TestAbortedException;
 
 import javax.sql.DataSource;
 import java.lang.reflect.InvocationTargetException;
@@ -23,13 +28,15 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Calendar;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.TimeZone;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -43,25 +50,61 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@link JdbcRunLock} on an in-memory H2 database; two or more lock objects stand for two or more nodes. */
+/**
+ * {@link JdbcRunLock} on each database of the matrix (H2, PostgreSQL, MariaDB; a database not reachable is
+ * skipped, see {@link TestDatabase}), in a schema of its own; two or more lock objects stand for two or more
+ * nodes. The lock table is created by {@link JdbcRunLock#createTableIfMissing()}, i.e. with the DDL the lock
+ * documents for that database.
+ */
+@ParameterizedClass(name = "{0}")
+@EnumSource(DatabaseEngine.class)
 class JdbcRunLockTest {
     private static final Duration HOUR = Duration.ofHours(1);
+    private static TestDatabase database;
+    /** The pool of the invocation, shared by its tests (a pool per test would keep too many connections). */
+    private static DataSource pool;
+    /** Why the database of this invocation is not usable; each test is reported skipped with it. */
+    private static TestAbortedException unavailable;
+
+    @Parameter
+    DatabaseEngine engine;
 
     private final TestClock clock = new TestClock("2026-11-28T06:00:00Z");
-    private JdbcDataSource db;
+    private DataSource db;
+
+    @BeforeParameterizedClassInvocation
+    static void createSchema(DatabaseEngine engine) {
+        unavailable = null;
+        try {
+            database = TestDatabase.create(engine, "runlock");
+            pool = database.dataSource();
+        } catch (TestAbortedException e) {
+            unavailable = e;
+        }
+    }
+
+    @AfterParameterizedClassInvocation
+    static void dropSchema() throws SQLException {
+        if (database != null) {
+            database.close();
+            database = null;
+            pool = null;
+        }
+    }
 
     @BeforeEach
-    void createDatabase() {
-        db = new JdbcDataSource();
-        db.setURL("jdbc:h2:mem:runlock-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        db.setUser("sa");
+    void connect() {
+        TestDatabase.skipIfUnavailable(unavailable);
+        db = pool;
     }
 
     @AfterEach
-    void dropDatabase() throws SQLException {
-        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
-            s.execute("SHUTDOWN");
+    void dropTables() throws SQLException {
+        if (database == null) {
+            return;
         }
+        database.dropTable("CLOUDHSM_DR_LOCK");
+        database.dropTable("DR_RUN_LOCKS");
     }
 
     private JdbcRunLock node(String id) {
@@ -124,6 +167,22 @@ class JdbcRunLockTest {
         assertTrue(b.tryAcquire("dr", HOUR).isEmpty(), "held until lockAtMostFor has passed");
         clock.advance(Duration.ofMillis(1));
         assertTrue(b.tryAcquire("dr", HOUR).isPresent(), "free from lockedAt + lockAtMostFor on");
+    }
+
+    @Test
+    void aLockTakenAtAFractionOfASecondIsHeldForAllOfLockAtMostFor() throws Exception {
+        TestClock midSecond = new TestClock("2026-11-28T06:00:00.600123Z");
+        JdbcRunLock a = JdbcRunLock.builder(db).clock(midSecond).lockedBy("node-a").build();
+        a.createTableIfMissing();
+        JdbcRunLock b = JdbcRunLock.builder(db).clock(midSecond).lockedBy("node-b").build();
+        assertTrue(a.tryAcquire("dr", Duration.ofMinutes(10)).isPresent()); // never released
+
+        assertEquals(midSecond.instant().plus(Duration.ofMinutes(10)), row("dr").orElseThrow().lockedUntil(),
+                "the table keeps the microseconds");
+        midSecond.advance(Duration.ofMinutes(10).minusNanos(1_000));
+        assertTrue(b.tryAcquire("dr", HOUR).isEmpty(), "held until the very microsecond lockAtMostFor ends");
+        midSecond.advance(Duration.ofNanos(1_000));
+        assertTrue(b.tryAcquire("dr", HOUR).isPresent());
     }
 
     @Test
@@ -211,6 +270,40 @@ class JdbcRunLockTest {
     }
 
     @Test
+    void theFirstAcquireOfEachLockRacedByManyNodesOnAnEmptyTableHasExactlyOneWinner() throws Exception {
+        int nodes = 8;
+        int names = 12;
+        List<JdbcRunLock> locks = new ArrayList<>();
+        for (int n = 0; n < nodes; n++) {
+            locks.add(node("node-" + n));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(nodes);
+        try {
+            for (int i = 0; i < names; i++) {
+                String name = "first-" + i;
+                CyclicBarrier together = new CyclicBarrier(nodes);
+                List<Future<Boolean>> attempts = new ArrayList<>();
+                for (JdbcRunLock lock : locks) {
+                    attempts.add(pool.submit(() -> {
+                        together.await(10, TimeUnit.SECONDS); // every node's UPDATE finds no row, all INSERT
+                        return lock.tryAcquire(name, HOUR).isPresent();
+                    }));
+                }
+                int winners = 0;
+                for (Future<Boolean> attempt : attempts) {
+                    winners += attempt.get(30, TimeUnit.SECONDS) ? 1 : 0; // an SQL error fails here
+                }
+                assertEquals(1, winners, name + ": exactly one node took the new lock on " + engine);
+                assertTrue(row(name).isPresent());
+            }
+            System.out.printf("%s first-insert race: %d new locks, each raced by %d nodes: one winner each, "
+                    + "%d skipped, no SQL error%n", engine, names, nodes, names * (nodes - 1));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void manyNodesRacingForOneLockNeverHoldItTogether() throws Exception {
         int nodes = 6;
         int attempts = 60;
@@ -249,6 +342,8 @@ class JdbcRunLockTest {
         } finally {
             pool.shutdownNow();
         }
+        System.out.printf("%s race: %d nodes x %d attempts: acquired=%d skipped=%d maxHolders=%d%n", engine, nodes,
+                attempts, acquired.get(), skipped.get(), maxHolders.get());
         assertEquals(1, maxHolders.get(), "never two holders at once");
         assertEquals(nodes * attempts, acquired.get() + skipped.get());
         assertTrue(acquired.get() > 0 && skipped.get() > 0, "acquired=" + acquired + " skipped=" + skipped);
@@ -312,7 +407,7 @@ class JdbcRunLockTest {
 
         CloudHsmDrException e = assertThrows(CloudHsmDrException.class, () -> lock.tryAcquire("dr", HOUR));
 
-        assertTrue(e.getMessage().contains("OWNER_TEAM"), e.getMessage());
+        assertTrue(e.getMessage().toUpperCase(Locale.ROOT).contains("OWNER_TEAM"), e.getMessage());
     }
 
     @Test
@@ -355,9 +450,7 @@ class JdbcRunLockTest {
     @Test
     void databaseTimeComparesInUtcWhateverTheSessionTimeZone() throws Exception {
         // a session time zone far from UTC: CURRENT_TIMESTAMP carries it, the table holds UTC
-        JdbcDataSource tokyo = new JdbcDataSource();
-        tokyo.setURL(db.getURL() + ";TIME ZONE=Asia/Tokyo");
-        tokyo.setUser("sa");
+        DataSource tokyo = database.dataSourceInSessionTimeZone(ZoneOffset.ofHours(9));
         JdbcRunLock lock = JdbcRunLock.builder(tokyo).usingDbTime().lockedBy("node-a").build();
         lock.createTableIfMissing();
         Instant now = Instant.now();
@@ -366,6 +459,56 @@ class JdbcRunLockTest {
 
         assertTrue(lock.tryAcquire("expired", HOUR).isPresent(), "expired 5 minutes ago in UTC");
         assertTrue(lock.tryAcquire("held", HOUR).isEmpty(), "held for 5 more minutes in UTC");
+    }
+
+    @Test
+    void databaseTimeHoldsWhenTheJvmsAndTheDatabaseAreInDifferentTimeZones() throws Exception {
+        TimeZone jvmZone = TimeZone.getDefault();
+        try {
+            // node a: a JVM in Auckland (UTC+13 in summer) on sessions at UTC-05:00
+            TimeZone.setDefault(TimeZone.getTimeZone("Pacific/Auckland"));
+            JdbcRunLock a = JdbcRunLock.builder(database.dataSourceInSessionTimeZone(ZoneOffset.ofHours(-5)))
+                    .usingDbTime().lockedBy("node-a").build();
+            a.createTableIfMissing();
+            Instant before = Instant.now();
+            RunLock.Lease lease = a.tryAcquire("dr", HOUR).orElseThrow();
+            Row row = row("dr").orElseThrow();
+            assertTrue(Math.abs(Duration.between(before, row.lockedAt()).toSeconds()) < 10,
+                    "LOCKED_AT is the database's time in UTC, whatever the JVM's and the session's zones: " + row
+                            + ", taken at " + before);
+
+            // node b: a JVM in Honolulu (UTC-10) on sessions at UTC+09:00; node c: the (synchronised) clock
+            TimeZone.setDefault(TimeZone.getTimeZone("Pacific/Honolulu"));
+            JdbcRunLock b = JdbcRunLock.builder(database.dataSourceInSessionTimeZone(ZoneOffset.ofHours(9)))
+                    .usingDbTime().lockedBy("node-b").build();
+            JdbcRunLock c = JdbcRunLock.builder(db).lockedBy("node-c").build();
+            assertTrue(b.tryAcquire("dr", HOUR).isEmpty(), "held for an hour, seen from another zone");
+            assertTrue(c.tryAcquire("dr", HOUR).isEmpty(), "held for an hour, seen by a node using its clock");
+            lease.close();
+            RunLock.Lease next = b.tryAcquire("dr", HOUR).orElseThrow();
+            Row taken = row("dr").orElseThrow();
+            assertTrue(Math.abs(Duration.between(Instant.now(), taken.lockedAt()).toSeconds()) < 10, taken.toString());
+            next.close();
+        } finally {
+            TimeZone.setDefault(jvmZone);
+        }
+    }
+
+    @Test
+    void aZoneLessTimeFromACustomQueryIsReadAsUtcNeverInTheJvmsZone() throws Exception {
+        TimeZone jvmZone = TimeZone.getDefault();
+        try {
+            TimeZone.setDefault(TimeZone.getTimeZone("Pacific/Auckland"));
+            JdbcRunLock lock = JdbcRunLock.builder(db).usingDbTime("SELECT TIMESTAMP '2030-01-01 00:00:00'")
+                    .lockedBy("node-a").build();
+            lock.createTableIfMissing();
+
+            assertTrue(lock.tryAcquire("dr", HOUR).isPresent());
+
+            assertEquals(Instant.parse("2030-01-01T00:00:00Z"), row("dr").orElseThrow().lockedAt());
+        } finally {
+            TimeZone.setDefault(jvmZone);
+        }
     }
 
     private void insertRow(String name, Instant lockedUntil) throws SQLException {
@@ -439,7 +582,7 @@ class JdbcRunLockTest {
     }
 
     /** A data source whose connections have auto-commit off and run {@code hook} before each statement. */
-    private static DataSource intercepting(JdbcDataSource target, SqlHook hook) {
+    private static DataSource intercepting(DataSource target, SqlHook hook) {
         return (DataSource) Proxy.newProxyInstance(JdbcRunLockTest.class.getClassLoader(),
                 new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
                     Object result = invoke(target, method, args);

@@ -4,7 +4,7 @@ import io.github.cloudhsmdr.RunStatus;
 import io.github.cloudhsmdr.quartz.ReplicationScheduling;
 import io.github.cloudhsmdr.quartz.ReplicatorRegistry;
 import io.github.cloudhsmdr.runlock.jdbc.JdbcRunLock;
-import org.h2.jdbcx.JdbcConnectionPool;
+import com.zaxxer.hikari.HikariDataSource;
 import org.quartz.Scheduler;
 import org.quartz.impl.StdSchedulerFactory;
 
@@ -18,7 +18,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One node of the Quartz cluster under test, run in its own JVM by {@link ClusteredQuartzTest}:
- * {@code ClusterNode <jdbc url> <instance id>}. It registers five replicators, records every execution in
+ * {@code ClusterNode <engine> <jdbc url> <user> <password> <instance id>} (see {@link QuartzDatabase#arguments()}). It registers five replicators, records every execution in
  * the shared database, prints one {@code EVENT ...} line per event on stdout, and runs until its stdin is
  * closed (then shuts down gracefully) or the process is killed. Lines on stdin are commands run on the node:
  * {@code TRIGGER <replicator> <n>} ({@code Scheduler.triggerJob} n times) and {@code TRIGGER_NOW <replicator>
@@ -46,11 +46,11 @@ public final class ClusterNode {
     }
 
     public static void main(String[] args) throws Exception {
-        String url = args[0];
-        String node = args[1];
+        QuartzDatabase db = QuartzDatabase.fromArguments(args);
+        String node = args[4];
         PrintStream out = System.out;
-        Scheduler scheduler = new StdSchedulerFactory(QuartzDatabase.nodeProperties(url, node, 2)).getScheduler();
-        ExecutionRecorder recorder = new ExecutionRecorder(url, node, line -> emit(out, line));
+        Scheduler scheduler = new StdSchedulerFactory(db.nodeProperties(node, 2)).getScheduler();
+        ExecutionRecorder recorder = new ExecutionRecorder(db, node, line -> emit(out, line));
 
         ReplicatorRegistry registry = ReplicationScheduling.registry(scheduler);
         for (int i = 1; i <= STEADY_REPLICATORS; i++) {
@@ -66,7 +66,7 @@ public final class ClusterNode {
             }
             return RunStatus.SUCCESS;
         }));
-        JdbcConnectionPool lockPool = JdbcConnectionPool.create(url, "sa", "");
+        HikariDataSource lockPool = db.pool("run-lock-" + node, 4);
         JdbcRunLock runLock = JdbcRunLock.builder(lockPool).usingDbTime().lockedBy(node).build();
         runLock.createTableIfMissing(); // every node at once: one creates it
         registry.register(new ScriptedReplicator(LOCKED, () -> {
@@ -97,7 +97,7 @@ public final class ClusterNode {
         }
         scheduler.shutdown(true);
         recorder.close();
-        lockPool.dispose();
+        lockPool.close();
         emit(out, "STOPPED " + node);
     }
 

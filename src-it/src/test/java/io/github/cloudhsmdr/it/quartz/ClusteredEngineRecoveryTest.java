@@ -5,6 +5,7 @@ import io.github.cloudhsmdr.CopyAction;
 import io.github.cloudhsmdr.ReplicationReport;
 import io.github.cloudhsmdr.RunStatus;
 import io.github.cloudhsmdr.quartz.ReplicationScheduling;
+import io.github.cloudhsmdr.runlock.jdbc.DatabaseEngine;
 import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupStore;
 import io.github.cloudhsmdr.testkit.CloudHsmModel;
@@ -12,9 +13,10 @@ import io.github.cloudhsmdr.testkit.InMemoryBackupStore;
 import io.github.cloudhsmdr.testkit.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.quartz.JobExecutionContext;
-import org.quartz.JobExecutionException;
 import org.quartz.JobListener;
 import org.quartz.Scheduler;
 import org.quartz.impl.SchedulerRepository;
@@ -22,14 +24,12 @@ import org.quartz.impl.StdSchedulerFactory;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,10 +46,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * regions end with exactly one live copy per (source backup, destination region).
  *
  * <p>Both nodes share one CloudHSM model, so they run in this JVM, as two clustered scheduler instances
- * (distinct instance ids) on one JobStoreTX in H2 server mode. "Killing" node A means: its store fails
+ * (distinct instance ids) on one JobStoreTX, on each database of the matrix (H2 in server mode, PostgreSQL,
+ * MariaDB; one not reachable is skipped). "Killing" node A means: its store fails
  * every call after the blocking one (the process is gone, it makes no further request) and its scheduler
  * is shut down without waiting, so it stops checking in and the cluster declares it failed.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(DatabaseEngine.class)
 class ClusteredEngineRecoveryTest {
     private static final String SOURCE = "us-east-1";
     private static final List<String> DESTINATIONS = List.of("us-west-2", "eu-west-1");
@@ -58,6 +61,9 @@ class ClusteredEngineRecoveryTest {
     private final CountDownLatch releaseZombie = new CountDownLatch(1);
     private final List<Scheduler> schedulers = new ArrayList<>();
     private QuartzDatabase db;
+
+    @Parameter
+    DatabaseEngine engine;
 
     @AfterEach
     void tearDown() throws Exception {
@@ -106,7 +112,7 @@ class ClusteredEngineRecoveryTest {
     }
 
     private Scheduler node(String instanceId, BackupReplicator replicator, JobListener listener) throws Exception {
-        Scheduler s = new StdSchedulerFactory(QuartzDatabase.nodeProperties(db.url(), instanceId, 2)).getScheduler();
+        Scheduler s = new StdSchedulerFactory(db.nodeProperties(instanceId, 2)).getScheduler();
         // both nodes share one scheduler name (the cluster's), which Quartz's in-JVM repository keys on:
         // unbind it so that the second node of this JVM is a new instance rather than the first one again
         SchedulerRepository.getInstance().remove(QuartzDatabase.SCHEDULER_NAME);
@@ -117,34 +123,9 @@ class ClusteredEngineRecoveryTest {
         return s;
     }
 
-    /** Completes with the first finished firing seen by the node. */
-    private static final class FirstExecution implements JobListener {
-        final CompletableFuture<JobExecutionContext> context = new CompletableFuture<>();
-        volatile JobExecutionException exception;
-
-        @Override
-        public String getName() {
-            return "first-execution";
-        }
-
-        @Override
-        public void jobToBeExecuted(JobExecutionContext c) {
-        }
-
-        @Override
-        public void jobExecutionVetoed(JobExecutionContext c) {
-        }
-
-        @Override
-        public void jobWasExecuted(JobExecutionContext c, JobExecutionException e) {
-            exception = e;
-            context.complete(c);
-        }
-    }
-
     @Test
-    void runRecoveredFromADeadNodeCopiesOnlyWhatTheDeadRunDidNot(@TempDir Path dir) throws Exception {
-        db = QuartzDatabase.start(dir);
+    void runRecoveredFromADeadNodeCopiesOnlyWhatTheDeadRunDidNot() throws Exception {
+        db = QuartzDatabase.create(engine, "recovery");
         MutableClock clock = MutableClock.at("2026-11-28T06:00:00Z");
         CloudHsmModel model = new CloudHsmModel(clock, 7L);
         List<String> sourceBackups = new ArrayList<>();
@@ -175,8 +156,8 @@ class ClusteredEngineRecoveryTest {
 
         ReplicationReport report = (ReplicationReport) recovery.getResult();
         Map<String, List<Backup>> live = liveCopies(model);
-        System.out.printf("engine recovery: copyCallsByA=%d copiesByA=%d recoveredOnB=%s after %d ms: copied=%d"
-                        + " inProgress=%d alreadyPresent=%d; live copies per (backup, region)=%s%n",
+        System.out.printf("%s engine recovery: copyCallsByA=%d copiesByA=%d recoveredOnB=%s after %d ms: copied=%d"
+                        + " inProgress=%d alreadyPresent=%d; live copies per (backup, region)=%s%n", engine,
                 copyCallsA.get(), copiesByA, recovery.isRecovering(),
                 Duration.between(killedAt, Instant.now()).toMillis(), report.copied(),
                 report.count(CopyAction.IN_PROGRESS), report.count(CopyAction.ALREADY_PRESENT),

@@ -1,16 +1,22 @@
 package io.github.cloudhsmdr.it.quartz;
 
 import io.github.cloudhsmdr.quartz.ReplicationJob;
+import io.github.cloudhsmdr.runlock.jdbc.DatabaseEngine;
+import io.github.cloudhsmdr.runlock.jdbc.TestDatabase;
 import io.github.cloudhsmdr.quartz.ReplicationScheduling;
 import io.github.cloudhsmdr.scheduling.RunOutcome;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.opentest4j.TestAbortedException;
 import org.quartz.CronTrigger;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
@@ -49,31 +55,50 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Quartz clustered on a real database: three scheduler nodes, each in its own JVM, share a JobStoreTX on H2
- * in server mode. The test JVM holds the database and a scheduler that is never started, used only to
- * define jobs and triggers (through {@link ReplicationScheduling}, so the adapter's definitions are the ones
- * stored as strings in the database).
+ * Quartz clustered on a real database, on each database of the matrix (H2 in server mode, PostgreSQL, MariaDB;
+ * one not reachable is skipped, see {@code TestDatabase}): three scheduler nodes, each in its own JVM, share a
+ * JobStoreTX in a schema created for the run, with Quartz's DDL and driver delegate for that database. The test
+ * JVM holds a scheduler that is never started, used only to define jobs and triggers (through
+ * {@link ReplicationScheduling}, so the adapter's definitions are the ones stored as strings in the database).
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(DatabaseEngine.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusteredQuartzTest {
     private static final int NODES = 3;
     private static final String SLOW_JOB = "cloudhsm-dr.slow";
+    /** Firings per steady replicator. */
+    private static final int STEADY_FIRINGS = 12;
 
-    private final EventLog events = new EventLog();
-    private final List<NodeProcess> nodes = new ArrayList<>();
+    @Parameter
+    DatabaseEngine engine;
+
+    private EventLog events;
+    private List<NodeProcess> nodes;
     private QuartzDatabase db;
     private Scheduler client;
+    /** Why the database of this invocation is not usable; each test is reported skipped with it. */
+    private TestAbortedException unavailable;
 
     /** A node JVM and where its log goes. */
     private record NodeProcess(String id, Process process, Path log) {
     }
 
-    @BeforeAll
-    void startCluster(@TempDir Path dir) throws Exception {
-        db = QuartzDatabase.start(dir);
-        client = new StdSchedulerFactory(QuartzDatabase.nodeProperties(db.url(), "test-client", 1)).getScheduler();
-        Path logs = Files.createDirectories(Path.of("target", "quartz-cluster"));
+    @BeforeParameterizedClassInvocation
+    void startCluster() throws Exception {
+        events = new EventLog();
+        nodes = new ArrayList<>();
+        client = null;
+        unavailable = null;
+        try {
+            db = QuartzDatabase.create(engine, "cluster");
+        } catch (TestAbortedException e) {
+            unavailable = e;
+            return;
+        }
+        client = new StdSchedulerFactory(db.nodeProperties("test-client", 1)).getScheduler();
+        Path logs = Files.createDirectories(Path.of("target", "quartz-cluster", engine.key()));
         for (int i = 1; i <= NODES; i++) {
             nodes.add(launch("node-" + i, logs));
         }
@@ -83,10 +108,12 @@ class ClusteredQuartzTest {
     private NodeProcess launch(String id, Path logs) throws IOException {
         Path log = logs.resolve(id + ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-Xmx256m",
+        List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-Xmx256m",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                "-cp", System.getProperty("java.class.path"), ClusterNode.class.getName(), db.url(), id)
-                .redirectError(log.toFile());
+                "-cp", System.getProperty("java.class.path"), ClusterNode.class.getName()));
+        command.addAll(db.arguments());
+        command.add(id);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(log.toFile());
         Process process = pb.start();
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(
@@ -106,7 +133,12 @@ class ClusteredQuartzTest {
         return new NodeProcess(id, process, log);
     }
 
-    @AfterAll
+    @BeforeEach
+    void skipWithoutDatabase() {
+        TestDatabase.skipIfUnavailable(unavailable);
+    }
+
+    @AfterParameterizedClassInvocation
     void stopCluster() throws Exception {
         for (NodeProcess n : nodes) {
             if (n.process().isAlive()) {
@@ -124,6 +156,8 @@ class ClusteredQuartzTest {
         if (db != null) {
             db.close();
         }
+        client = null;
+        db = null;
     }
 
     /** One row of IT_RUNS. */
@@ -197,7 +231,7 @@ class ClusteredQuartzTest {
     @Test
     @Order(1)
     void everyFiringRunsExactlyOnceAndNeverConcurrentlyAcrossTheNodes() throws Exception {
-        int firings = 12;
+        int firings = STEADY_FIRINGS;
         List<String> jobs = new ArrayList<>();
         for (int i = 1; i <= ClusterNode.STEADY_REPLICATORS; i++) {
             String name = "steady-" + i;
@@ -222,7 +256,7 @@ class ClusteredQuartzTest {
                     .collect(Collectors.groupingBy(Run::fireKey, Collectors.counting()));
             runs.forEach(r -> perNode.merge(r.node(), 1L, Long::sum));
             int overlaps = overlaps(runs);
-            System.out.printf("%s: firings=%d executions=%d maxExecutionsPerFiring=%d overlaps=%d perNode=%s%n", job,
+            System.out.printf("%s %s: firings=%d executions=%d maxExecutionsPerFiring=%d overlaps=%d perNode=%s%n", engine, job,
                     perFiring.size(), runs.size(), perFiring.values().stream().mapToLong(Long::longValue).max()
                             .orElse(0), overlaps,
                     runs.stream().collect(Collectors.groupingBy(Run::node, TreeMap::new, Collectors.counting())));
@@ -234,7 +268,7 @@ class ClusteredQuartzTest {
                     job + ": every run finished with a report, none skipped: " + runs);
             assertTrue(runs.stream().noneMatch(Run::recovering));
         }
-        System.out.println("executions per node over all steady replicators: " + perNode);
+        System.out.println(engine + ": executions per node over all steady replicators: " + perNode);
     }
 
     @Test
@@ -252,7 +286,8 @@ class ClusteredQuartzTest {
         events.await(e -> e.is("FINISHED", job), before + added, Duration.ofSeconds(20));
 
         List<Run> runs = runs(job);
-        System.out.printf("burst of 10 triggerNow calls: firings added=%d, executions=%d, overlaps=%d%n", added,
+        System.out.printf("%s: burst of 10 triggerNow calls: firings added=%d, executions=%d, overlaps=%d%n",
+                engine, added,
                 runs.size() - before, overlaps(runs));
         assertTrue(added >= 1 && added < 10, "the pending firing absorbed the repeated calls: " + added);
         assertEquals(before + added, runs.size());
@@ -349,12 +384,12 @@ class ClusteredQuartzTest {
         long skippedInProcess = executions.stream()
                 .filter(r -> ("SKIPPED " + RunOutcome.SkipReason.IN_PROGRESS_IN_THIS_PROCESS).equals(r.outcome()))
                 .count();
-        System.out.println("burst: Quartz executions running at the same time (the #674 overlap):");
+        System.out.println(engine + " burst: Quartz executions running at the same time (the #674 overlap):");
         int quartzOverlaps = overlaps(executions);
         int overlaps = overlaps(replications);
-        System.out.printf("burst with JdbcRunLock: firings=%d executions=%d executionsPerNode=%s "
+        System.out.printf("%s burst with JdbcRunLock: firings=%d executions=%d executionsPerNode=%s "
                         + "quartzOverlaps=%d skippedByLock=%d skippedInProcess=%d replicatorRuns=%d runsPerNode=%s "
-                        + "overlaps=%d duplicates=%d in %d ms%n", distinctFirings, executions.size(),
+                        + "overlaps=%d duplicates=%d in %d ms%n", engine, distinctFirings, executions.size(),
                 executionsPerNode, quartzOverlaps, skippedByLock, skippedInProcess, replications.size(), runsPerNode,
                 overlaps, duplicates, Duration.between(start, Instant.now()).toMillis());
 
@@ -388,7 +423,7 @@ class ClusteredQuartzTest {
         EventLog.Event recovered = events.await(e -> e.is("FINISHED", SLOW_JOB), 1, Duration.ofSeconds(40)).get(0);
 
         List<Run> runs = runs(SLOW_JOB);
-        System.out.printf("slow: killed=%s recoveredOn=%s recoveredAfter=%d ms executions=%s%n", victimId,
+        System.out.printf("%s slow: killed=%s recoveredOn=%s recoveredAfter=%d ms executions=%s%n", engine, victimId,
                 recovered.word(3), (runs.get(runs.size() - 1).started() - killedAt) / 1000, runs);
         assertEquals(2, runs.size(), "the killed run and its recovery: " + runs);
         Run killed = runs.get(0);
@@ -401,6 +436,6 @@ class ClusteredQuartzTest {
         assertTrue(recovery.started() > killedAt, "the recovery started after the node died");
         assertEquals("OK", recovery.outcome());
         assertEquals(0, overlaps(List.of(recovery)));
-        assertEquals(12, runs("cloudhsm-dr.steady-2").size(), "no late duplicate of a steady firing");
+        assertEquals(STEADY_FIRINGS, runs("cloudhsm-dr.steady-2").size(), "no late duplicate of a steady firing");
     }
 }

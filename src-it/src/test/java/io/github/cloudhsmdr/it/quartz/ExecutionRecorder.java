@@ -1,7 +1,7 @@
 package io.github.cloudhsmdr.it.quartz;
 
 import io.github.cloudhsmdr.scheduling.RunOutcome;
-import org.h2.jdbcx.JdbcConnectionPool;
+import com.zaxxer.hikari.HikariDataSource;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
 import org.quartz.JobListener;
@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.function.Consumer;
 
@@ -22,12 +23,12 @@ import java.util.function.Consumer;
  * fire time.
  */
 final class ExecutionRecorder implements JobListener, AutoCloseable {
-    private final JdbcConnectionPool pool;
+    private final HikariDataSource pool;
     private final String node;
     private final Consumer<String> events;
 
-    ExecutionRecorder(String url, String node, Consumer<String> events) {
-        this.pool = JdbcConnectionPool.create(url, "sa", "");
+    ExecutionRecorder(QuartzDatabase db, String node, Consumer<String> events) {
+        this.pool = db.pool("recorder-" + node, 4);
         this.node = node;
         this.events = events;
     }
@@ -105,7 +106,7 @@ final class ExecutionRecorder implements JobListener, AutoCloseable {
         long id;
         try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(
                 "INSERT INTO IT_REPLICATIONS (REPLICATOR, NODE, STARTED_MICROS) VALUES (?, ?, ?)",
-                new String[] {"ID"})) {
+                Statement.RETURN_GENERATED_KEYS)) {
             s.setString(1, replicator);
             s.setString(2, node);
             s.setLong(3, micros(Instant.now()));
@@ -141,6 +142,6 @@ final class ExecutionRecorder implements JobListener, AutoCloseable {
 
     @Override
     public void close() {
-        pool.dispose();
+        pool.close();
     }
 }
