@@ -19,6 +19,9 @@ import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupState;
 import io.github.cloudhsmdr.testkit.CloudHsmModel;
 import org.junit.jupiter.api.AfterEach;
+import software.amazon.awssdk.services.cloudhsmv2.CloudHsmV2Client;
+import software.amazon.awssdk.services.cloudhsmv2.model.CloudHsmAccessDeniedException;
+import software.amazon.awssdk.services.cloudhsmv2.model.Tag;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -244,6 +247,38 @@ class IamPolicyOverHttpTest {
                 () -> store.restoreBackup(WEST, someoneElses.backupId()));
         assertEquals(ServiceErrorKind.ACCESS_DENIED, restore.kind());
         assertTrue(restore.getMessage().contains("cloudhsm:RestoreBackup"), restore.getMessage());
+    }
+
+    /**
+     * The role's own principal must not be able to make itself the owner of a backup and then delete it: neither
+     * a backup of the source region nor another owner's or an untagged copy in a destination region.
+     */
+    @Test
+    void theReplicatorsRoleCannotTagABackupItDoesNotOwnAndThenDeleteIt() {
+        fx.emulator.accessPolicy(replicatorPolicy().toAccessPolicy());
+        assertTrue(runFullPass().failures().isEmpty());
+        Backup someoneElses = fx.model().addBackup(Backup.builder("backup-foreigncopyaa", WEST).clusterId(clusterA)
+                .createTimestamp(fx.clock.instant().minus(Duration.ofDays(5))).state(BackupState.READY)
+                .sourceRegion(SOURCE).sourceBackup("backup-someothersrcx").sourceCluster(clusterA)
+                .tags(Map.of(CopyTags.OWNER, "someone-else")).build());
+        Backup untagged = fx.model().addBackup(Backup.builder("backup-untaggedcopya", WEST).clusterId(clusterA)
+                .createTimestamp(fx.clock.instant().minus(Duration.ofDays(5))).state(BackupState.READY)
+                .sourceRegion(SOURCE).sourceBackup("backup-someothersrcy").sourceCluster(clusterA).build());
+        for (String[] target : new String[][] {{SOURCE, sources.get(0).backupId()},
+                {WEST, someoneElses.backupId()}, {WEST, untagged.backupId()}}) {
+            String region = target[0];
+            String backupId = target[1];
+            try (CloudHsmV2Client sdk = fx.sdkClient(region)) {
+                sdk.tagResource(b -> b.resourceId(backupId)
+                        .tagList(Tag.builder().key(CopyTags.OWNER).value(NAME).build()));
+            } catch (CloudHsmAccessDeniedException e) {
+                assertTrue(e.getMessage().contains("cloudhsm:TagResource"), e.getMessage());
+            }
+            BackupServiceException e = assertThrows(BackupServiceException.class,
+                    () -> store.deleteBackup(region, backupId), region + " " + backupId);
+            assertEquals(ServiceErrorKind.ACCESS_DENIED, e.kind());
+            assertEquals(BackupState.READY, fx.model().backup(region, backupId).state(), "left alone");
+        }
     }
 
     @Test
