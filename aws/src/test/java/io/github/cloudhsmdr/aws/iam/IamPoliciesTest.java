@@ -48,6 +48,15 @@ class IamPoliciesTest {
     }
 
     @Test
+    void theReadmesShowTheCommittedReplicatorTemplate() throws Exception {
+        String template = IamPolicies.toJson(IamPolicies.replicatorTemplate());
+        for (Path readme : List.of(IAM.resolve("README.md"), Path.of("..", "README.md"))) {
+            assertTrue(Files.readString(readme).contains("```json\n" + template + "\n```"),
+                    readme + " must show iam/replicator-policy.json as the generator writes it");
+        }
+    }
+
+    @Test
     void theReplicatorPolicyIsScopedToItsRegions() {
         IamPolicy p = IamPolicies.replicator("dr-prod", ACCOUNT, "us-east-1", List.of("us-west-2", "eu-west-1"));
         String src = "arn:aws:cloudhsm:us-east-1:" + ACCOUNT + ":backup/*";

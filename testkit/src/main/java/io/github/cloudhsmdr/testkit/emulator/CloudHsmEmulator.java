@@ -52,7 +52,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Controls: the {@link #model() model} (seed clusters and backups, clock, copy delay and completion,
  * visibility delay), {@link #faults() fault injection} (seeded), an {@link #accessPolicy(AccessPolicy) access
- * policy}, and the {@link #requestLog() request log}. Latency faults wait through the {@link Sleeper} given to
+ * policy}, and the {@link #requestLog() request log}.
+ *
+ * <p>The access policy is evaluated per operation on the resource's region-scoped ARN with the tags the
+ * operation carries ({@code aws:RequestTag}, {@code aws:TagKeys}) and the resource's tags ({@code aws:ResourceTag}).
+ * Where AWS does not document the check, the emulator assumes: CopyBackupToRegion with tags also needs
+ * {@code cloudhsm:TagResource} on the <em>source</em> backup's ARN in the source region, with the tags the copy
+ * gets (its {@code TagList}, or the source's tags when there is none) as request tags; CreateCluster with tags
+ * needs {@code cloudhsm:TagResource} on {@code arn:...:cluster/*} of the request's region. A request on a
+ * resource that does not exist, denied only for lack of resource tags, is answered not-found. Latency faults wait through the {@link Sleeper} given to
  * the builder, so tests can record instead of sleeping.
  *
  * <p>Thread-safe. {@link #close()} stops the server and releases withheld responses.
