@@ -67,7 +67,16 @@ public final class AccessPolicy {
      */
     public record Request(String action, String resource, String region, Map<String, String> resourceTags,
                           Map<String, String> requestTags, Set<String> tagKeys) {
-        /** Copies the maps and set; nulls become empty. */
+        /**
+         * Copies the maps and set; nulls become empty.
+         *
+         * @param action       the action
+         * @param resource     the resource ARN or {@code "*"}
+         * @param region       the requested region, or null
+         * @param resourceTags the resource's tags
+         * @param requestTags  the request's tags
+         * @param tagKeys      the request's tag keys
+         */
         public Request {
             Objects.requireNonNull(action, "action");
             Objects.requireNonNull(resource, "resource");
@@ -77,6 +86,10 @@ public final class AccessPolicy {
         }
 
         /**
+         * @param action       the action
+         * @param resource     the resource ARN or {@code "*"}
+         * @param region       the requested region, or null
+         * @param resourceTags the resource's tags
          * @return a request for {@code action} on {@code resource} in {@code region} with the resource's tags and
          * no request tags
          */
@@ -98,7 +111,10 @@ public final class AccessPolicy {
         return ALLOW_ALL;
     }
 
-    /** @return a policy allowing exactly {@code actions} (e.g. {@code cloudhsm:DescribeBackups}) on any resource. */
+    /**
+     * @param actions the actions, e.g. {@code cloudhsm:DescribeBackups}
+     * @return a policy allowing exactly {@code actions} on any resource
+     */
     public static AccessPolicy allowing(String... actions) {
         return builder().allow(actions).build();
     }
@@ -138,7 +154,10 @@ public final class AccessPolicy {
         return allowAll;
     }
 
-    /** @return true when some {@code Allow} statement names {@code action}, whatever its resources and conditions. */
+    /**
+     * @param action e.g. {@code cloudhsm:DeleteBackup}
+     * @return true when some {@code Allow} statement names {@code action}, whatever its resources and conditions
+     */
     public boolean mentions(String action) {
         return allowAll || statements.stream().anyMatch(s -> !s.deny && s.coversAction(action));
     }
@@ -185,7 +204,12 @@ public final class AccessPolicy {
         private Builder() {
         }
 
-        /** Allows {@code actions} on every resource; {@code cloudhsm:*} allows every action. */
+        /**
+         * Allows {@code actions} on every resource; {@code cloudhsm:*} allows every action.
+         *
+         * @param actions the actions
+         * @return this builder
+         */
         public Builder allow(String... actions) {
             List<String> list = new ArrayList<>();
             for (String a : actions) {
@@ -198,6 +222,11 @@ public final class AccessPolicy {
         /**
          * Allows {@code action} on resources whose tag {@code tagKey} equals {@code tagValue}
          * ({@code StringEquals aws:ResourceTag/<tagKey>}). Several such grants of one action are alternatives.
+         *
+         * @param action   the action
+         * @param tagKey   the tag key
+         * @param tagValue the value the tag must have
+         * @return this builder
          */
         public Builder allowIfResourceTag(String action, String tagKey, String tagValue) {
             Objects.requireNonNull(tagKey, "tagKey");
@@ -210,6 +239,8 @@ public final class AccessPolicy {
         /**
          * Adds one statement of an IAM policy.
          *
+         * @param statement the statement
+         * @return this builder
          * @throws IllegalArgumentException when the statement uses what the emulator does not understand
          */
         public Builder statement(IamStatement statement) {
