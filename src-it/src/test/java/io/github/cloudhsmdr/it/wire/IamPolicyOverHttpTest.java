@@ -184,6 +184,21 @@ class IamPolicyOverHttpTest {
                 .sourceCluster(clusterA).tags(tags).build());
     }
 
+    Backup someoneElsesCopy() {
+        return foreignCopy("backup-foreigncopyaa", WEST, Map.of(CopyTags.OWNER, "someone-else"));
+    }
+
+    Backup untaggedCopy() {
+        return foreignCopy("backup-untaggedcopya", WEST, Map.of());
+    }
+
+    /** The full pass under the replicator policy, which must succeed. */
+    void passUnderTheReplicatorPolicy() {
+        enforce(replicatorPolicy());
+        Pass pass = runFullPass();
+        assertTrue(pass.failures().isEmpty(), pass.describe());
+    }
+
     /** TagResource with the raw SDK in {@code region}; the library itself never calls it. */
     void tag(String region, String backupId, Map<String, String> tags) {
         try (CloudHsmV2Client sdk = fx.sdkClient(region)) {
@@ -269,10 +284,9 @@ class IamPolicyOverHttpTest {
      */
     @Test
     void theReplicatorsRoleCannotTagABackupItDoesNotOwnAndThenDeleteIt() {
-        enforce(replicatorPolicy());
-        assertTrue(runFullPass().failures().isEmpty());
-        Backup someoneElses = foreignCopy("backup-foreigncopyaa", WEST, Map.of(CopyTags.OWNER, "someone-else"));
-        Backup untagged = foreignCopy("backup-untaggedcopya", WEST, Map.of());
+        passUnderTheReplicatorPolicy();
+        Backup someoneElses = someoneElsesCopy();
+        Backup untagged = untaggedCopy();
         Backup westOwn = fx.model().addBackup(WEST, westCluster, fx.clock.instant().minus(Duration.ofDays(1)));
         Map<String, String> ownership = Map.of(CopyTags.OWNER, NAME);
         for (Backup b : List.of(someoneElses, untagged, westOwn)) {
@@ -315,9 +329,8 @@ class IamPolicyOverHttpTest {
 
     @Test
     void untaggingAnOwnershipTagIsDeniedOnAnyBackup() {
-        enforce(replicatorPolicy());
-        assertTrue(runFullPass().failures().isEmpty());
-        Backup someoneElses = foreignCopy("backup-foreigncopyaa", WEST, Map.of(CopyTags.OWNER, "someone-else"));
+        passUnderTheReplicatorPolicy();
+        Backup someoneElses = someoneElsesCopy();
         Backup own = fx.liveCopies(sources.get(sources.size() - 1).backupId(), WEST).get(0);
         for (Backup b : List.of(someoneElses, own)) {
             for (String key : List.of(CopyTags.OWNER, CopyTags.SOURCE_BACKUP)) {
@@ -331,10 +344,9 @@ class IamPolicyOverHttpTest {
 
     @Test
     void deleteAndRestoreAreDeniedOnBackupsWithoutTheReplicatorsOwnershipTag() {
-        enforce(replicatorPolicy());
-        assertTrue(runFullPass().failures().isEmpty());
-        Backup someoneElses = foreignCopy("backup-foreigncopyaa", WEST, Map.of(CopyTags.OWNER, "someone-else"));
-        Backup untagged = foreignCopy("backup-untaggedcopya", WEST, Map.of());
+        passUnderTheReplicatorPolicy();
+        Backup someoneElses = someoneElsesCopy();
+        Backup untagged = untaggedCopy();
         for (Backup b : List.of(someoneElses, untagged)) {
             BackupServiceException e = assertThrows(BackupServiceException.class,
                     () -> store.deleteBackup(WEST, b.backupId()));
@@ -358,8 +370,7 @@ class IamPolicyOverHttpTest {
 
     @Test
     void copiesOnlyFromTheSourceRegionAndOnlyAsTheOwnerAndListsOnlyConfiguredRegions() {
-        enforce(replicatorPolicy());
-        assertTrue(runFullPass().failures().isEmpty());
+        passUnderTheReplicatorPolicy();
         Backup own = fx.liveCopies(sources.get(sources.size() - 1).backupId(), WEST).get(0);
         BackupServiceException fromWest = assertThrows(BackupServiceException.class,
                 () -> store.copyBackupToRegion(WEST, own.backupId(), EU, Map.of(CopyTags.OWNER, NAME)));
@@ -376,8 +387,7 @@ class IamPolicyOverHttpTest {
 
     @Test
     void aReplicatorWithAnotherNameCanNeitherCopyNorDeleteUnderThisPolicy() {
-        enforce(replicatorPolicy());
-        assertTrue(runFullPass().failures().isEmpty());
+        passUnderTheReplicatorPolicy();
         Map<String, Map<String, String>> before = tagsOfAllCopies();
         try (BackupReplicator other = replicator("other-team")) {
             fx.clock.advance(Duration.ofDays(1));
@@ -421,8 +431,8 @@ class IamPolicyOverHttpTest {
      */
     @Test
     void theAdoptPolicyTagsUnownedCopiesInDestinationsAndTheReplicatorPolicyDeniesIt() {
-        Backup untagged = foreignCopy("backup-untaggedcopya", WEST, Map.of());
-        Backup someoneElses = foreignCopy("backup-foreigncopyaa", WEST, Map.of(CopyTags.OWNER, "someone-else"));
+        Backup untagged = untaggedCopy();
+        Backup someoneElses = someoneElsesCopy();
         Backup fromElsewhere = foreignCopy("backup-otherorigina", EU, Map.of(CopyTags.SOURCE_REGION, AP));
         Map<String, String> adoption = Map.of(CopyTags.OWNER, NAME, CopyTags.SOURCE_BACKUP,
                 untagged.sourceBackup(), CopyTags.SOURCE_REGION, SOURCE, CopyTags.SOURCE_CLUSTER, clusterA);
