@@ -20,6 +20,7 @@ import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupState;
 import io.github.cloudhsmdr.testkit.CloudHsmModel;
 import io.github.cloudhsmdr.testkit.emulator.AccessPolicy;
+import io.github.cloudhsmdr.testkit.emulator.CloudHsmEmulator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -410,6 +411,32 @@ class IamPolicyOverHttpTest {
             fx.model().backupsIn(region).forEach(b -> all.put(b.backupId(), b.tags()));
         }
         return all;
+    }
+
+    /**
+     * Should AWS check a copy's tags on the new backup in the destination region rather than on the source backup
+     * (it does not document which), the generated policy fails closed: every copy is refused, naming
+     * TagResource on a destination ARN, and nothing is copied.
+     */
+    @Test
+    void ifAwsChecksACopysTagsInTheDestinationRegionThePolicyFailsClosedAndSaysWhere() {
+        fx.emulator.copyTagCheck(CloudHsmEmulator.CopyTagCheck.DESTINATION_REGION);
+        enforce(replicatorPolicy());
+        ReplicationReport report;
+        try (BackupReplicator r = replicator(NAME)) {
+            report = r.replicate();
+        }
+        assertEquals(0, report.copied(), report.describe());
+        assertEquals(RunStatus.FAILED, report.status(), report.describe());
+        assertFalse(report.allFailures().isEmpty());
+        for (Failure f : report.allFailures()) {
+            assertEquals(ServiceErrorKind.ACCESS_DENIED, f.kind(), f.toString());
+            assertEquals("CopyBackupToRegion", f.operation(), f.toString());
+            assertTrue(f.message().contains("not authorized to perform: cloudhsm:TagResource on resource: "
+                    + "arn:aws:cloudhsm:" + (f.message().contains(WEST) ? WEST : EU) + ":" + ACCOUNT + ":backup/*")
+                    && f.message().contains(EXPLICIT_DENY), f.message());
+        }
+        assertTrue(fx.model().backupsIn(WEST).isEmpty() && fx.model().backupsIn(EU).isEmpty());
     }
 
     @Test

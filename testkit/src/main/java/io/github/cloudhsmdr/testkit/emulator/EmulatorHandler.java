@@ -410,13 +410,17 @@ final class EmulatorHandler implements HttpHandler {
         String destination = Wire.requiredString(body, "DestinationRegion");
         Map<String, String> tags = Wire.tagList(body, "TagList");
         // The tags the copy will carry (the request's, or else the source backup's) are the request's tags for both
-        // checks. The implied TagResource check is made on the source backup's ARN in the source region: AWS lists
-        // TagResource as a dependent action of CopyBackupToRegion but does not document on which resource.
+        // checks. AWS lists TagResource as a dependent action of CopyBackupToRegion but does not document on which
+        // resource: by default the source backup's ARN in the source region, or a backup ARN of the destination.
         Map<String, String> sourceTags = model().resourceTags(region, backupId).orElse(Map.of());
         Map<String, String> copyTags = tags != null && !tags.isEmpty() ? tags : sourceTags;
         authorizeOn("cloudhsm:CopyBackupToRegion", region, backupId, copyTags);
         if (!copyTags.isEmpty()) {
-            authorizeOn("cloudhsm:TagResource", region, backupId, copyTags);
+            if (emulator.copyTagCheck() == CloudHsmEmulator.CopyTagCheck.SOURCE_BACKUP) {
+                authorizeOn("cloudhsm:TagResource", region, backupId, copyTags);
+            } else {
+                authorize("cloudhsm:TagResource", region, null, arnPrefix(destination) + "backup/*", copyTags);
+            }
         }
         FaultInjector faults = emulator.faults();
         boolean failInsideAws = faults.drawCopyFailure(destination);
