@@ -14,6 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudhsmv2.CloudHsmV2Client;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -79,6 +82,14 @@ final class WireFixture implements AutoCloseable {
                         AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))).build();
         stores.add(store);
         return store;
+    }
+
+    /** A raw SDK client for {@code region} talking to the emulator, for calls the library never makes. */
+    CloudHsmV2Client sdkClient(String region) {
+        return CloudHsmV2Client.builder().region(Region.of(region)).endpointOverride(emulator.endpoint())
+                .httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
+                .build();
     }
 
     /** A replicator builder on the fixture's clock, sleeping by advancing it, over {@code store}. */

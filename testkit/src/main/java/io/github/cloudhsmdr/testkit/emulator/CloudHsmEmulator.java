@@ -52,7 +52,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Controls: the {@link #model() model} (seed clusters and backups, clock, copy delay and completion,
  * visibility delay), {@link #faults() fault injection} (seeded), an {@link #accessPolicy(AccessPolicy) access
- * policy}, and the {@link #requestLog() request log}. Latency faults wait through the {@link Sleeper} given to
+ * policy}, and the {@link #requestLog() request log}.
+ *
+ * <p>The access policy is evaluated per operation on the resource's region-scoped ARN with the tags the
+ * operation carries ({@code aws:RequestTag}, {@code aws:TagKeys}) and the resource's tags ({@code aws:ResourceTag}).
+ * Where AWS does not document the check, the emulator assumes: CopyBackupToRegion with tags also needs
+ * {@code cloudhsm:TagResource} on the <em>source</em> backup's ARN in the source region (or, by
+ * {@link #copyTagCheck(CopyTagCheck)}, on a backup ARN of the destination region), with the tags the copy
+ * gets (its {@code TagList}, or the source's tags when there is none) as request tags; CreateCluster with tags
+ * needs {@code cloudhsm:TagResource} on {@code arn:...:cluster/*} of the request's region. A request on a
+ * resource that does not exist, denied only for lack of resource tags, is answered not-found. Latency faults wait through the {@link Sleeper} given to
  * the builder, so tests can record instead of sleeping.
  *
  * <p>Thread-safe. {@link #close()} stops the server and releases withheld responses.
@@ -77,6 +86,22 @@ public final class CloudHsmEmulator implements AutoCloseable {
     private final int requestedPort;
     private final Set<CountDownLatch> held = ConcurrentHashMap.newKeySet();
     private volatile AccessPolicy accessPolicy;
+    private volatile CopyTagCheck copyTagCheck = CopyTagCheck.SOURCE_BACKUP;
+
+    /**
+     * Where the {@code cloudhsm:TagResource} check implied by a CopyBackupToRegion with tags is evaluated. AWS
+     * lists TagResource as a dependent action of CopyBackupToRegion but does not document on which resource, so
+     * a policy can be tested under both readings.
+     */
+    public enum CopyTagCheck {
+        /** On the source backup's ARN in the source region, with the source's tags as resource tags (default). */
+        SOURCE_BACKUP,
+        /**
+         * On a backup ARN of the destination region ({@code arn:...:<destination>:<account>:backup/*}: the copy's
+         * id is not known yet), without resource tags.
+         */
+        DESTINATION_REGION
+    }
 
     private HttpServer server;
     private ExecutorService executor;
@@ -172,6 +197,22 @@ public final class CloudHsmEmulator implements AutoCloseable {
     /** @return the access policy in force. */
     public AccessPolicy accessPolicy() {
         return accessPolicy;
+    }
+
+    /** @return where the TagResource check of a copy with tags is evaluated. */
+    public CopyTagCheck copyTagCheck() {
+        return copyTagCheck;
+    }
+
+    /**
+     * Chooses where the TagResource check of a copy with tags is evaluated; takes effect for the next request.
+     *
+     * @param check the resource the check is made on
+     * @return this emulator
+     */
+    public CloudHsmEmulator copyTagCheck(CopyTagCheck check) {
+        this.copyTagCheck = Objects.requireNonNull(check, "check");
+        return this;
     }
 
     /** Replaces the access policy; takes effect for the next request. */

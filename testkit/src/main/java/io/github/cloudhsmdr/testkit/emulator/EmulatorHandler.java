@@ -266,34 +266,64 @@ final class EmulatorHandler implements HttpHandler {
 
     // ----------------------------------------------------------------------------------------- access policy
 
-    private void authorize(String action, String region, String resourceId, String resourceArn) {
+    /**
+     * Evaluates the access policy for one action on one resource. A resource that does not exist is evaluated
+     * without resource tags; when that alone denies an action some statement allows, the operation answers
+     * not-found instead.
+     */
+    private void authorize(String action, String region, String resourceId, String resourceArn,
+                           Map<String, String> requestTags) {
         AccessPolicy policy = emulator.accessPolicy();
-        if (policy.allowsUnconditionally(action)) {
+        if (policy.allowsAll()) {
             return;
         }
-        if (policy.mentions(action) && resourceId != null) {
-            Optional<Map<String, String>> tags = model().resourceTags(region, resourceId);
-            if (tags.isEmpty() || policy.allows(action, tags.get())) {
-                // an unknown resource is left to the operation, which answers not-found
-                return;
-            }
+        Optional<Map<String, String>> tags = resourceId == null ? Optional.of(Map.of())
+                : model().resourceTags(region, resourceId);
+        AccessPolicy.Request request = new AccessPolicy.Request(action, resourceArn, region, tags.orElse(Map.of()),
+                requestTags, AccessPolicy.keys(requestTags));
+        deny(policy, request, tags.isEmpty());
+    }
+
+    private static void deny(AccessPolicy policy, AccessPolicy.Request request, boolean unknownResource) {
+        AccessPolicy.Decision decision = policy.evaluate(request);
+        if (decision == AccessPolicy.Decision.ALLOW
+                || decision == AccessPolicy.Decision.IMPLICIT_DENY && unknownResource && policy.mentions(request.action())) {
+            return;
         }
+        String why = decision == AccessPolicy.Decision.EXPLICIT_DENY
+                ? " with an explicit deny in an identity-based policy"
+                : " because no identity-based policy allows the " + request.action() + " action";
         throw CloudHsmModelException.of(CloudHsmModelException.ACCESS_DENIED, "User: " + CALLER
-                + " is not authorized to perform: " + action + " on resource: " + resourceArn
-                + " because no identity-based policy allows the " + action + " action");
+                + " is not authorized to perform: " + request.action() + " on resource: " + request.resource() + why);
+    }
+
+    private void authorize(String action, String region, String resourceId, String resourceArn) {
+        authorize(action, region, resourceId, resourceArn, Map.of());
     }
 
     private static String arn(String region, String resourceId) {
         if (resourceId == null || !RESOURCE_ID.matcher(resourceId).matches()) {
             return "*";
         }
-        String partition = region.contains("-gov-") ? "aws-us-gov" : "aws";
         String type = resourceId.startsWith("cluster-") ? "cluster" : "backup";
-        return "arn:" + partition + ":cloudhsm:" + region + ":" + CloudHsmModel.ACCOUNT_ID + ":" + type + "/" + resourceId;
+        return arnPrefix(region) + type + "/" + resourceId;
+    }
+
+    private static String clusterArn(String region, String clusterId) {
+        return arnPrefix(region) + "cluster/" + clusterId;
+    }
+
+    private static String arnPrefix(String region) {
+        String partition = region.contains("-gov-") ? "aws-us-gov" : region.startsWith("cn-") ? "aws-cn" : "aws";
+        return "arn:" + partition + ":cloudhsm:" + region + ":" + CloudHsmModel.ACCOUNT_ID + ":";
     }
 
     private void authorizeOn(String action, String region, String resourceId) {
         authorize(action, region, resourceId, arn(region, resourceId));
+    }
+
+    private void authorizeOn(String action, String region, String resourceId, Map<String, String> requestTags) {
+        authorize(action, region, resourceId, arn(region, resourceId), requestTags);
     }
 
     // ----------------------------------------------------------------------------------------- operations
@@ -379,10 +409,18 @@ final class EmulatorHandler implements HttpHandler {
         String backupId = Wire.requiredString(body, "BackupId");
         String destination = Wire.requiredString(body, "DestinationRegion");
         Map<String, String> tags = Wire.tagList(body, "TagList");
-        authorizeOn("cloudhsm:CopyBackupToRegion", region, backupId);
+        // The tags the copy will carry (the request's, or else the source backup's) are the request's tags for both
+        // checks. AWS lists TagResource as a dependent action of CopyBackupToRegion but does not document on which
+        // resource: by default the source backup's ARN in the source region, or a backup ARN of the destination.
         Map<String, String> sourceTags = model().resourceTags(region, backupId).orElse(Map.of());
-        if ((tags != null && !tags.isEmpty()) || !sourceTags.isEmpty()) {
-            authorizeOn("cloudhsm:TagResource", region, backupId);
+        Map<String, String> copyTags = tags != null && !tags.isEmpty() ? tags : sourceTags;
+        authorizeOn("cloudhsm:CopyBackupToRegion", region, backupId, copyTags);
+        if (!copyTags.isEmpty()) {
+            if (emulator.copyTagCheck() == CloudHsmEmulator.CopyTagCheck.SOURCE_BACKUP) {
+                authorizeOn("cloudhsm:TagResource", region, backupId, copyTags);
+            } else {
+                authorize("cloudhsm:TagResource", region, null, arnPrefix(destination) + "backup/*", copyTags);
+            }
         }
         FaultInjector faults = emulator.faults();
         boolean failInsideAws = faults.drawCopyFailure(destination);
@@ -450,7 +488,7 @@ final class EmulatorHandler implements HttpHandler {
         if (tags == null) {
             throw Wire.missing("TagList");
         }
-        authorizeOn("cloudhsm:TagResource", region, id);
+        authorizeOn("cloudhsm:TagResource", region, id, tags);
         model().tagResource(region, id, tags);
         return Wire.MAPPER.createObjectNode();
     }
@@ -465,7 +503,12 @@ final class EmulatorHandler implements HttpHandler {
             throw CloudHsmModelException.of(CloudHsmModelException.INVALID_REQUEST,
                     "TagKeyList must hold 1 to 50 keys, had " + keys.size());
         }
-        authorizeOn("cloudhsm:UntagResource", region, id);
+        AccessPolicy policy = emulator.accessPolicy();
+        if (!policy.allowsAll()) {
+            Optional<Map<String, String>> current = model().resourceTags(region, id);
+            deny(policy, new AccessPolicy.Request("cloudhsm:UntagResource", arn(region, id), region,
+                    current.orElse(Map.of()), Map.of(), new LinkedHashSet<>(keys)), current.isEmpty());
+        }
         model().untagResource(region, id, new LinkedHashSet<>(keys));
         return Wire.MAPPER.createObjectNode();
     }
@@ -525,9 +568,12 @@ final class EmulatorHandler implements HttpHandler {
         Map<String, String> tags = Wire.tagList(body, "TagList");
         String backupId = sourceBackupId != null && sourceBackupId.startsWith("arn:")
                 ? sourceBackupId.substring(sourceBackupId.lastIndexOf('/') + 1) : sourceBackupId;
-        authorize("cloudhsm:CreateCluster", region, backupId, backupId == null ? "*" : arn(region, backupId));
-        if (tags != null) {
-            authorize("cloudhsm:TagResource", region, backupId, backupId == null ? "*" : arn(region, backupId));
+        Map<String, String> requestTags = tags == null ? Map.of() : tags;
+        authorize("cloudhsm:CreateCluster", region, backupId, backupId == null ? "*" : arn(region, backupId),
+                requestTags);
+        if (!requestTags.isEmpty()) {
+            // the new cluster's tags: TagResource on a cluster ARN of the region (its id is not known yet)
+            authorize("cloudhsm:TagResource", region, null, clusterArn(region, "*"), requestTags);
         }
         Cluster c = model().createCluster(region, sourceBackupId, hsmType, subnetIds, tags);
         ObjectNode out = Wire.MAPPER.createObjectNode();

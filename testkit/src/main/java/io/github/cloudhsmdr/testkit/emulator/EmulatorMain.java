@@ -1,6 +1,9 @@
 package io.github.cloudhsmdr.testkit.emulator;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -11,12 +14,14 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * java -cp ... io.github.cloudhsmdr.testkit.emulator.EmulatorMain [--host 127.0.0.1] [--port 0] [--seed 42]
- *     [--regions us-east-1,us-west-2] [--seed-demo-data]
+ *     [--regions us-east-1,us-west-2] [--seed-demo-data] [--access-policy policy.json]
  * </pre>
  *
  * <p>The first line on standard output is {@code endpoint=http://host:port}. {@code --regions} lists the regions
  * of the demo: the first is where {@code --seed-demo-data} puts clusters and backups ({@link DemoData}); the
- * server itself answers every valid region. Exit status 2 on bad arguments.
+ * server itself answers every valid region. {@code --access-policy} puts an IAM identity policy (JSON, e.g. one
+ * printed by {@code IamPolicies}) in force ({@link AccessPolicy#fromJson(String)}); without it everything is
+ * allowed. Exit status 2 on bad arguments.
  */
 public final class EmulatorMain {
     private static final Pattern REGION =
@@ -26,7 +31,8 @@ public final class EmulatorMain {
     }
 
     /** Options of the command line. */
-    record Options(String host, int port, long seed, List<String> regions, boolean seedDemoData, boolean help) {
+    record Options(String host, int port, long seed, List<String> regions, boolean seedDemoData, boolean help,
+                   AccessPolicy accessPolicy) {
     }
 
     /** Parses the command line; throws {@link IllegalArgumentException} naming the bad option. */
@@ -37,6 +43,7 @@ public final class EmulatorMain {
         List<String> regions = List.of("us-east-1", "us-west-2");
         boolean demo = false;
         boolean help = false;
+        AccessPolicy policy = AccessPolicy.allowAll();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -68,6 +75,9 @@ public final class EmulatorMain {
                     }
                     regions = List.copyOf(r);
                     break;
+                case "--access-policy":
+                    policy = readPolicy(value(args, ++i, a));
+                    break;
                 case "--seed-demo-data":
                     demo = true;
                     break;
@@ -79,7 +89,22 @@ public final class EmulatorMain {
                     throw new IllegalArgumentException("Unknown option '" + a + "'");
             }
         }
-        return new Options(host, port, seed, regions, demo, help);
+        return new Options(host, port, seed, regions, demo, help, policy);
+    }
+
+    private static AccessPolicy readPolicy(String file) {
+        String json;
+        try {
+            json = Files.readString(Path.of(file));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--access-policy cannot read '" + file + "': " + e, e);
+        }
+        try {
+            return AccessPolicy.fromJson(json);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--access-policy '" + file + "' is not a policy the emulator "
+                    + "understands: " + e.getMessage(), e);
+        }
     }
 
     private static String value(String[] args, int i, String option) {
@@ -99,12 +124,13 @@ public final class EmulatorMain {
 
     static void usage(PrintStream out) {
         out.println("usage: EmulatorMain [--host 127.0.0.1] [--port 0] [--seed 42] "
-                + "[--regions us-east-1,us-west-2] [--seed-demo-data]");
+                + "[--regions us-east-1,us-west-2] [--seed-demo-data] [--access-policy policy.json]");
     }
 
     /** Builds, seeds (when asked) and starts the emulator the options describe. */
     static CloudHsmEmulator start(Options o) {
-        CloudHsmEmulator emulator = CloudHsmEmulator.builder().host(o.host()).port(o.port()).seed(o.seed()).build();
+        CloudHsmEmulator emulator = CloudHsmEmulator.builder().host(o.host()).port(o.port()).seed(o.seed())
+                .accessPolicy(o.accessPolicy()).build();
         if (o.seedDemoData()) {
             DemoData.seed(emulator.model(), o.regions().get(0));
         }

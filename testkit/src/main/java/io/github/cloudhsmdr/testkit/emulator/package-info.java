@@ -4,7 +4,7 @@
  * <p>{@link io.github.cloudhsmdr.testkit.emulator.CloudHsmEmulator} serves the AWS JSON 1.1 protocol on loopback
  * from a {@link io.github.cloudhsmdr.testkit.CloudHsmModel}, so real {@code CloudHsmV2Client}s (any region, one
  * port) run against it unchanged. Around it: {@link io.github.cloudhsmdr.testkit.emulator.AccessPolicy} (an
- * IAM-like allow-list), {@link io.github.cloudhsmdr.testkit.emulator.RequestLog},
+ * IAM identity policy, evaluated like IAM), {@link io.github.cloudhsmdr.testkit.emulator.RequestLog},
  * {@link io.github.cloudhsmdr.testkit.emulator.CloudHsmEmulatorExtension} (JUnit 5),
  * {@link io.github.cloudhsmdr.testkit.emulator.EmulatorMain} (standalone process) and
  * {@link io.github.cloudhsmdr.testkit.emulator.DemoData}. Fault injection is

@@ -2,12 +2,15 @@ package io.github.cloudhsmdr.testkit.emulator;
 
 import io.github.cloudhsmdr.spi.BackupState;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.cloudhsmv2.CloudHsmV2Client;
+import software.amazon.awssdk.services.cloudhsmv2.model.CloudHsmAccessDeniedException;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -23,9 +26,10 @@ class EmulatorMainTest {
     void parsesEveryOption() {
         EmulatorMain.Options o = EmulatorMain.parse("--port", "4567", "--seed", "9", "--regions",
                 "eu-west-1, eu-central-1", "--seed-demo-data", "--host", "0.0.0.0");
-        assertEquals(new EmulatorMain.Options("0.0.0.0", 4567, 9L, List.of("eu-west-1", "eu-central-1"), true, false), o);
-        assertEquals(new EmulatorMain.Options("127.0.0.1", 0, 42L, List.of("us-east-1", "us-west-2"), false, false),
-                EmulatorMain.parse());
+        assertEquals(new EmulatorMain.Options("0.0.0.0", 4567, 9L, List.of("eu-west-1", "eu-central-1"), true, false,
+                AccessPolicy.allowAll()), o);
+        assertEquals(new EmulatorMain.Options("127.0.0.1", 0, 42L, List.of("us-east-1", "us-west-2"), false, false,
+                AccessPolicy.allowAll()), EmulatorMain.parse());
     }
 
     @Test
@@ -38,6 +42,28 @@ class EmulatorMainTest {
                 .getMessage().contains("--seed needs a value"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> EmulatorMain.parse("--verbose"))
                 .getMessage().contains("--verbose"));
+    }
+
+    @Test
+    void putsAnAccessPolicyFileInForce(@TempDir Path dir) throws Exception {
+        Path policy = dir.resolve("policy.json");
+        Files.writeString(policy, "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", "
+                + "\"Action\": \"cloudhsm:DescribeClusters\", \"Resource\": \"*\"}]}");
+        try (CloudHsmEmulator e = EmulatorMain.start(EmulatorMain.parse("--seed-demo-data", "--access-policy",
+                policy.toString()));
+             CloudHsmV2Client c = e.clientBuilder("us-east-1").build()) {
+            assertEquals(2, c.describeClusters().clusters().size());
+            assertThrows(CloudHsmAccessDeniedException.class, c::describeBackups);
+        }
+        Files.writeString(policy, "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", "
+                + "\"NotAction\": \"cloudhsm:DeleteBackup\", \"Resource\": \"*\"}]}");
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> EmulatorMain.parse("--access-policy", policy.toString()));
+        assertTrue(bad.getMessage().contains("--access-policy") && bad.getMessage().contains("NotAction"),
+                bad.getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> EmulatorMain.parse("--access-policy", dir.resolve("missing.json").toString()))
+                .getMessage().contains("cannot read"));
     }
 
     @Test
