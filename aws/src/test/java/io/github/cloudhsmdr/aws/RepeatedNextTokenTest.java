@@ -22,7 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 /**
@@ -40,10 +39,7 @@ class RepeatedNextTokenTest {
 
     @BeforeEach
     void setUp() {
-        client = mock(CloudHsmV2Client.class);
-        when(client.describeBackupsPaginator(any(DescribeBackupsRequest.class))).thenCallRealMethod();
-        when(client.describeClustersPaginator(any(DescribeClustersRequest.class))).thenCallRealMethod();
-        when(client.listTagsPaginator(any(ListTagsRequest.class))).thenCallRealMethod();
+        client = AwsBackupStoreTest.mockClient();
         store = AwsBackupStore.builder().clients(Map.of(REGION, client)).build();
     }
 

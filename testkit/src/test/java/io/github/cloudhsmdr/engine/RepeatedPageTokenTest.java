@@ -5,13 +5,9 @@ import io.github.cloudhsmdr.Failure;
 import io.github.cloudhsmdr.ReplicationReport;
 import io.github.cloudhsmdr.RunStatus;
 import io.github.cloudhsmdr.ServiceErrorKind;
-import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupFilter;
 import io.github.cloudhsmdr.spi.BackupPage;
 import io.github.cloudhsmdr.spi.BackupStore;
-import io.github.cloudhsmdr.spi.Cluster;
-import io.github.cloudhsmdr.spi.CopyResult;
-import io.github.cloudhsmdr.spi.CreateClusterRequest;
 import io.github.cloudhsmdr.testkit.CloudHsmModel;
 import io.github.cloudhsmdr.testkit.InMemoryBackupStore;
 import io.github.cloudhsmdr.testkit.MutableClock;
@@ -19,8 +15,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -61,13 +55,12 @@ class RepeatedPageTokenTest {
     }
 
     /** Serves the model, but every page of a listing in {@code region} points at the same next page. */
-    static final class LoopingStore implements BackupStore {
-        final BackupStore delegate;
+    static final class LoopingStore extends ForwardingStore {
         final String region;
         final AtomicInteger pagesInWest = new AtomicInteger();
 
         LoopingStore(BackupStore delegate, String region) {
-            this.delegate = delegate;
+            super(delegate);
             this.region = region;
         }
 
@@ -78,57 +71,6 @@ class RepeatedPageTokenTest {
                 return page;
             }
             return new BackupPage(page.backups(), "loop");
-        }
-
-        @Override
-        public List<Backup> describeBackups(String r, BackupFilter filter) {
-            return delegate.describeBackups(r, filter);
-        }
-
-        @Override
-        public CopyResult copyBackupToRegion(String sourceRegion, String backupId, String destinationRegion,
-                Map<String, String> tags) {
-            return delegate.copyBackupToRegion(sourceRegion, backupId, destinationRegion, tags);
-        }
-
-        @Override
-        public Backup deleteBackup(String r, String backupId) {
-            return delegate.deleteBackup(r, backupId);
-        }
-
-        @Override
-        public Backup restoreBackup(String r, String backupId) {
-            return delegate.restoreBackup(r, backupId);
-        }
-
-        @Override
-        public Backup modifyBackupAttributes(String r, String backupId, boolean neverExpires) {
-            return delegate.modifyBackupAttributes(r, backupId, neverExpires);
-        }
-
-        @Override
-        public Map<String, String> listTags(String r, String resourceId) {
-            return delegate.listTags(r, resourceId);
-        }
-
-        @Override
-        public void tagResource(String r, String resourceId, Map<String, String> tags) {
-            delegate.tagResource(r, resourceId, tags);
-        }
-
-        @Override
-        public void untagResource(String r, String resourceId, Set<String> tagKeys) {
-            delegate.untagResource(r, resourceId, tagKeys);
-        }
-
-        @Override
-        public List<Cluster> describeClusters(String r, Set<String> clusterIds) {
-            return delegate.describeClusters(r, clusterIds);
-        }
-
-        @Override
-        public Cluster createCluster(CreateClusterRequest request) {
-            return delegate.createCluster(request);
         }
     }
 }
