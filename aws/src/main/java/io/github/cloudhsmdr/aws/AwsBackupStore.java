@@ -71,7 +71,8 @@ import java.util.function.Function;
  * <h2>Paging and filters</h2>
  * Every list is read to the end with the SDK paginators ({@code MaxResults} 50 for backups, 25 for clusters, 100
  * for tags); a listing whose service answers a NextToken it already gave fails as
- * {@link ServiceErrorKind#BAD_RESPONSE} instead of reading the same pages forever. A {@link BackupFilter} becomes the DescribeBackups {@code Filters} map (keys {@code backupIds},
+ * {@link ServiceErrorKind#BAD_RESPONSE} instead of reading the same pages forever. A {@link BackupFilter}
+ * becomes the DescribeBackups {@code Filters} map (keys {@code backupIds},
  * {@code sourceBackupIds}, {@code clusterIds}, {@code states}, {@code neverExpires}; empty parts are left out),
  * with {@code SortAscending=true}. The service does not document how many values one filter key accepts, so
  * {@code backupIds} and {@code sourceBackupIds} are sent in chunks of at most {@value #MAX_FILTER_VALUES} values;

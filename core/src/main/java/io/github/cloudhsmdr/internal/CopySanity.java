@@ -59,7 +59,7 @@ public final class CopySanity {
         return "provenance tag " + tag + "=" + tagged + " contradicts the service's " + field + " " + value;
     }
 
-    /** @return the reasons not to believe {@code b} at {@code now}: in the future, contradictory provenance; or none. */
+    /** @return why not to believe {@code b} at {@code now} (in the future, contradictory provenance), or none. */
     public static List<String> distrust(Backup b, Instant now) {
         List<String> reasons = new ArrayList<>(2);
         String future = futureReason(b, now);
