@@ -46,12 +46,20 @@ public interface BackupReplicator extends AutoCloseable {
     /**
      * Carries out {@code plan}: starts its copies, finds them in their destinations and reports. Failures
      * are recorded in the report, not thrown; one failing destination never stops the others.
+     *
+     * @throws IllegalArgumentException when {@code plan} was made by another replicator or names a source region,
+     *                                  destination region or cluster this replicator is not configured for; nothing
+     *                                  is done then
      */
     ReplicationReport apply(ReplicationPlan plan);
 
     /**
      * Brings back, with RestoreBackup, every copy that retention deleted in the run of {@code report} and that
      * is still PENDING_DELETION (for 7 days after the deletion). Failures are in the outcomes, not thrown.
+     *
+     * @throws IllegalArgumentException when {@code report} was made by another replicator (name or source region)
+     *                                  or names a deletion in a region this replicator is not configured for;
+     *                                  nothing is restored then
      */
     List<UndoOutcome> undoDeletions(ReplicationReport report);
 

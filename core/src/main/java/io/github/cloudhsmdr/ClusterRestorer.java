@@ -1,5 +1,6 @@
 package io.github.cloudhsmdr;
 
+import io.github.cloudhsmdr.internal.CopySanity;
 import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupFilter;
 import io.github.cloudhsmdr.spi.BackupState;
@@ -46,7 +47,9 @@ public final class ClusterRestorer {
 
     /**
      * Finds the newest READY backup of {@code sourceClusterId} in {@code region}: copies made there from any
-     * region, and the cluster's own backups if it lives there. Reads only.
+     * region, and the cluster's own backups if it lives there. A backup dated more than 15 minutes in the future,
+     * or whose provenance tags contradict the service's fields, is never chosen here (name it explicitly to restore
+     * it). Reads only.
      *
      * @throws BackupServiceException when the region cannot be listed
      */
@@ -56,14 +59,18 @@ public final class ClusterRestorer {
         return store.describeBackups(region, BackupFilter.states(BackupState.READY)).stream()
                 .filter(b -> b.state() == BackupState.READY)
                 .filter(b -> sourceClusterId.equals(b.isCopy() ? b.originCluster() : b.clusterId()))
+                .filter(b -> CopySanity.believable(b, clock.instant()))
                 .max(BY_CREATED);
     }
 
     /**
      * Creates a cluster from the requested backup, or from the newest READY one.
      *
-     * @throws IllegalStateException  when the region holds no READY backup of the cluster, or the requested
-     *                                backup is not READY there
+     * @throws IllegalStateException    when the region holds no READY backup of the cluster, or the requested
+     *                                  backup is not READY there
+     * @throws IllegalArgumentException when the requested backup's provenance names another cluster than the
+     *                                  request's {@code sourceClusterId}, or its provenance tags contradict the
+     *                                  service's fields; nothing is created then
      * @throws BackupServiceException when a service call fails
      */
     public RestoreResult restore(RestoreRequest request) {
@@ -99,6 +106,9 @@ public final class ClusterRestorer {
         if (b.state() != BackupState.READY) {
             throw new IllegalStateException("backup " + b.backupId() + " in " + request.region() + " is " + b.state()
                     + ": only a READY backup can be restored");
+        }
+        if (request.sourceClusterId() != null) {
+            CopySanity.requireProvenance(b, request.sourceClusterId());
         }
         return b;
     }

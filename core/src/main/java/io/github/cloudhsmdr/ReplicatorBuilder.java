@@ -1,5 +1,6 @@
 package io.github.cloudhsmdr;
 
+import io.github.cloudhsmdr.internal.Bounds;
 import io.github.cloudhsmdr.internal.DefaultBackupReplicator;
 import io.github.cloudhsmdr.internal.RegionIds;
 import io.github.cloudhsmdr.spi.BackupStore;
@@ -35,13 +36,15 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code copyTags}</td><td>none</td></tr>
  *   <tr><td>{@code copySourceTags}</td><td>true</td></tr>
  *   <tr><td>{@code includeCopies}</td><td>false</td></tr>
- *   <tr><td>{@code waitForReady}</td><td>zero: do not wait</td></tr>
- *   <tr><td>{@code pollInterval} / {@code maxPollInterval}</td><td>15 s / 2 min</td></tr>
+ *   <tr><td>{@code waitForReady}</td><td>zero: do not wait (at most {@link #MAX_WAIT_FOR_READY}, 24 h)</td></tr>
+ *   <tr><td>{@code pollInterval} / {@code maxPollInterval}</td><td>15 s / 2 min (each at most
+ *       {@link #MAX_POLL_INTERVAL}, 1 h)</td></tr>
  *   <tr><td>{@code maxConcurrentDestinations}</td><td>4</td></tr>
  *   <tr><td>{@code retentionPolicy}</td><td>none: copies are kept</td></tr>
  *   <tr><td>{@code retryPolicy}</td><td>{@link RetryPolicy#defaults()}</td></tr>
  *   <tr><td>{@code maxConcurrentCallsPerRegion}</td><td>2</td></tr>
- *   <tr><td>{@code recoveryPointObjective}</td><td>warn after 28 h, critical after 32 h</td></tr>
+ *   <tr><td>{@code recoveryPointObjective}</td><td>warn after 28 h, critical after 32 h (each at most
+ *       {@link #MAX_RECOVERY_POINT_OBJECTIVE}, 365 days)</td></tr>
  *   <tr><td>{@code clock} / {@code sleeper}</td><td>system UTC / {@link Sleeper#SYSTEM}</td></tr>
  *   <tr><td>{@code backupStore}</td><td>made by the {@link BackupStoreProvider} on the classpath (the
  *       {@code cloudhsm-dr-aws} module's: default credentials, one client per region, no SDK retries), created by
@@ -49,6 +52,13 @@ import java.util.regex.Pattern;
  * </table>
  */
 public final class ReplicatorBuilder {
+    /** The longest {@code waitForReady}: 24 hours. */
+    public static final Duration MAX_WAIT_FOR_READY = Duration.ofHours(24);
+    /** The longest {@code pollInterval} and {@code maxPollInterval}: 1 hour. */
+    public static final Duration MAX_POLL_INTERVAL = Duration.ofHours(1);
+    /** The longest warn and critical thresholds of the {@code recoveryPointObjective}: 365 days. */
+    public static final Duration MAX_RECOVERY_POINT_OBJECTIVE = Duration.ofDays(365);
+
     static final Pattern CLUSTER_ID = Pattern.compile("cluster-[2-7a-zA-Z]{11,16}");
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:/=+\\-@]{1,64}");
     static final Pattern TAG_TEXT = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
@@ -191,14 +201,14 @@ public final class ReplicatorBuilder {
 
     /**
      * How long a run waits for its new copies to turn READY, polling with backoff; zero (the default)
-     * does not wait and reports new copies as CREATE_IN_PROGRESS.
+     * does not wait and reports new copies as CREATE_IN_PROGRESS. At most {@link #MAX_WAIT_FOR_READY}.
      */
     public ReplicatorBuilder waitForReady(Duration deadline) {
         this.waitForReady = Objects.requireNonNull(deadline, "waitForReady");
         return this;
     }
 
-    /** First and longest interval between polls for READY (defaults 15 s and 2 min). */
+    /** First and longest interval between polls for READY (defaults 15 s and 2 min; each at most 1 h). */
     public ReplicatorBuilder pollInterval(Duration first, Duration max) {
         this.pollInterval = Objects.requireNonNull(first, "pollInterval");
         this.maxPollInterval = Objects.requireNonNull(max, "maxPollInterval");
@@ -255,7 +265,8 @@ public final class ReplicatorBuilder {
     /**
      * The recovery point objective that {@link BackupReplicator#measureRecoveryPoints()} checks: a region
      * whose newest READY backup of a cluster is older than {@code warnAfter} is WARN, older than
-     * {@code criticalAfter} CRITICAL (defaults 28 h and 32 h, for daily backups).
+     * {@code criticalAfter} CRITICAL (defaults 28 h and 32 h, for daily backups; each at most
+     * {@link #MAX_RECOVERY_POINT_OBJECTIVE}).
      */
     public ReplicatorBuilder recoveryPointObjective(Duration warnAfter, Duration criticalAfter) {
         this.rpoWarnAfter = Objects.requireNonNull(warnAfter, "rpoWarnAfter");
@@ -328,6 +339,8 @@ public final class ReplicatorBuilder {
         validateCopyTags();
         requirePositive("pollInterval", pollInterval);
         requirePositive("maxPollInterval", maxPollInterval);
+        Bounds.atMost("pollInterval", pollInterval, MAX_POLL_INTERVAL);
+        Bounds.atMost("maxPollInterval", maxPollInterval, MAX_POLL_INTERVAL);
         if (maxPollInterval.compareTo(pollInterval) < 0) {
             throw new IllegalStateException("maxPollInterval " + maxPollInterval + " is shorter than pollInterval "
                     + pollInterval + ": it must be at least as long");
@@ -338,6 +351,8 @@ public final class ReplicatorBuilder {
         }
         requirePositive("rpoWarnAfter", rpoWarnAfter);
         requirePositive("rpoCriticalAfter", rpoCriticalAfter);
+        Bounds.atMost("rpoWarnAfter", rpoWarnAfter, MAX_RECOVERY_POINT_OBJECTIVE);
+        Bounds.atMost("rpoCriticalAfter", rpoCriticalAfter, MAX_RECOVERY_POINT_OBJECTIVE);
         if (rpoCriticalAfter.compareTo(rpoWarnAfter) < 0) {
             throw new IllegalStateException("rpoCriticalAfter " + rpoCriticalAfter + " is shorter than rpoWarnAfter "
                     + rpoWarnAfter + ": it must be at least as long");
@@ -346,6 +361,7 @@ public final class ReplicatorBuilder {
             throw new IllegalArgumentException("waitForReady must be zero (do not wait) or positive, was "
                     + waitForReady);
         }
+        Bounds.atMost("waitForReady", waitForReady, MAX_WAIT_FOR_READY);
         if (maxConcurrentDestinations < 1 || maxConcurrentDestinations > 64) {
             throw new IllegalArgumentException("maxConcurrentDestinations must be between 1 and 64, was "
                     + maxConcurrentDestinations);

@@ -1,5 +1,7 @@
 package io.github.cloudhsmdr;
 
+import io.github.cloudhsmdr.internal.Bounds;
+
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -57,6 +59,10 @@ import java.util.Objects;
 public final class RetentionPolicy {
     /** A count meaning "no limit" for {@code keepLast} and the calendar rules. */
     public static final int UNLIMITED = -1;
+    /** The largest count of any rule, and of {@code minReadyCopies}; use {@link #UNLIMITED} for no limit. */
+    public static final int MAX_COUNT = 10_000;
+    /** The longest {@code keepWithin} window, 3650 days; keep older copies with {@code keepYearly}. */
+    public static final Duration MAX_KEEP_WITHIN = Duration.ofDays(3650);
 
     /**
      * The point {@link Builder#keepWithin(Duration) keepWithin} counts back from.
@@ -257,7 +263,7 @@ public final class RetentionPolicy {
         /**
          * Keeps the {@code n} newest copies.
          *
-         * @param n a positive count, 0 (off) or {@link #UNLIMITED}
+         * @param n a positive count up to {@link #MAX_COUNT}, 0 (off) or {@link #UNLIMITED}
          * @return this builder
          */
         public Builder keepLast(int n) {
@@ -268,7 +274,7 @@ public final class RetentionPolicy {
         /**
          * Keeps the newest copy of each of the {@code n} most recent hours that have a copy.
          *
-         * @param n a positive count, 0 (off) or {@link #UNLIMITED}
+         * @param n a positive count up to {@link #MAX_COUNT}, 0 (off) or {@link #UNLIMITED}
          * @return this builder
          */
         public Builder keepHourly(int n) {
@@ -279,7 +285,7 @@ public final class RetentionPolicy {
         /**
          * Keeps the newest copy of each of the {@code n} most recent days that have a copy.
          *
-         * @param n a positive count, 0 (off) or {@link #UNLIMITED}
+         * @param n a positive count up to {@link #MAX_COUNT}, 0 (off) or {@link #UNLIMITED}
          * @return this builder
          */
         public Builder keepDaily(int n) {
@@ -290,7 +296,7 @@ public final class RetentionPolicy {
         /**
          * Keeps the newest copy of each of the {@code n} most recent ISO weeks that have a copy.
          *
-         * @param n a positive count, 0 (off) or {@link #UNLIMITED}
+         * @param n a positive count up to {@link #MAX_COUNT}, 0 (off) or {@link #UNLIMITED}
          * @return this builder
          */
         public Builder keepWeekly(int n) {
@@ -301,7 +307,7 @@ public final class RetentionPolicy {
         /**
          * Keeps the newest copy of each of the {@code n} most recent months that have a copy.
          *
-         * @param n a positive count, 0 (off) or {@link #UNLIMITED}
+         * @param n a positive count up to {@link #MAX_COUNT}, 0 (off) or {@link #UNLIMITED}
          * @return this builder
          */
         public Builder keepMonthly(int n) {
@@ -312,7 +318,7 @@ public final class RetentionPolicy {
         /**
          * Keeps the newest copy of each of the {@code n} most recent years that have a copy.
          *
-         * @param n a positive count, 0 (off) or {@link #UNLIMITED}
+         * @param n a positive count up to {@link #MAX_COUNT}, 0 (off) or {@link #UNLIMITED}
          * @return this builder
          */
         public Builder keepYearly(int n) {
@@ -324,7 +330,8 @@ public final class RetentionPolicy {
          * Keeps every copy created less than {@code window} before the anchor ({@link #keepWithinAnchor}):
          * a copy is kept when its {@code CreateTimestamp} is strictly after {@code anchor - window}.
          *
-         * @param window a positive duration, or {@link Duration#ZERO} to switch the rule off
+         * @param window a positive duration up to {@link #MAX_KEEP_WITHIN}, or {@link Duration#ZERO} to switch the
+         *               rule off
          * @return this builder
          */
         public Builder keepWithin(Duration window) {
@@ -349,7 +356,7 @@ public final class RetentionPolicy {
          * copies count, copies in progress and duplicates do not. Default 1 (the newest READY copy is always kept
          * in any case).
          *
-         * @param n at least 1
+         * @param n at least 1, at most {@link #MAX_COUNT}
          * @return this builder
          */
         public Builder minReadyCopies(int n) {
@@ -384,8 +391,9 @@ public final class RetentionPolicy {
          * Checks the settings and builds the policy.
          *
          * @return the policy
-         * @throws IllegalArgumentException when a count is below -1, {@code keepWithin} is negative or
-         *                                  {@code minReadyCopies} is below 1
+         * @throws IllegalArgumentException when a count is below -1 or above {@link #MAX_COUNT}, {@code keepWithin}
+         *                                  is negative or above {@link #MAX_KEEP_WITHIN}, or {@code minReadyCopies}
+         *                                  is below 1 or above {@link #MAX_COUNT}
          * @throws IllegalStateException    when no keep rule is on
          */
         public RetentionPolicy build() {
@@ -399,9 +407,11 @@ public final class RetentionPolicy {
                 throw new IllegalArgumentException("retention.keepWithin must be a positive duration or zero (off), was "
                         + keepWithin);
             }
+            Bounds.atMost("retention.keepWithin", keepWithin, MAX_KEEP_WITHIN);
             if (minReadyCopies < 1) {
                 throw new IllegalArgumentException("retention.minReadyCopies must be at least 1, was " + minReadyCopies);
             }
+            Bounds.atMost("retention.minReadyCopies", minReadyCopies, MAX_COUNT);
             if (keepLast == 0 && keepHourly == 0 && keepDaily == 0 && keepWeekly == 0 && keepMonthly == 0
                     && keepYearly == 0 && keepWithin.isZero()) {
                 throw new IllegalStateException("retention policy has no keep rule: set at least one of keepLast, "
@@ -412,9 +422,9 @@ public final class RetentionPolicy {
         }
 
         private static void checkCount(String field, int value) {
-            if (value < UNLIMITED) {
-                throw new IllegalArgumentException("retention." + field + " must be a positive count, 0 (off) or "
-                        + UNLIMITED + " (unlimited), was " + value);
+            if (value < UNLIMITED || value > MAX_COUNT) {
+                throw new IllegalArgumentException("retention." + field + " must be a positive count up to "
+                        + MAX_COUNT + ", 0 (off) or " + UNLIMITED + " (unlimited), was " + value);
             }
         }
     }

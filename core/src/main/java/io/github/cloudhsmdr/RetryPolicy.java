@@ -1,5 +1,7 @@
 package io.github.cloudhsmdr;
 
+import io.github.cloudhsmdr.internal.Bounds;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -27,19 +29,28 @@ import java.util.Objects;
  * <table>
  *   <caption>Settings</caption>
  *   <tr><th>setting</th><th>default</th><th>allowed</th></tr>
- *   <tr><td>{@code maxAttempts}</td><td>5</td><td>at least 1; counts the first call</td></tr>
- *   <tr><td>{@code initialBackoff}</td><td>1 s</td><td>zero or positive</td></tr>
- *   <tr><td>{@code multiplier}</td><td>2.0</td><td>at least 1.0</td></tr>
+ *   <tr><td>{@code maxAttempts}</td><td>5</td><td>1 to {@value #MAX_ATTEMPTS}; counts the first call</td></tr>
+ *   <tr><td>{@code initialBackoff}</td><td>1 s</td><td>zero to {@link #MAX_BACKOFF} (1 h)</td></tr>
+ *   <tr><td>{@code multiplier}</td><td>2.0</td><td>1.0 to {@value #MAX_MULTIPLIER}</td></tr>
  *   <tr><td>{@code maxBackoff}</td><td>30 s</td><td>at least {@code initialBackoff} and
- *       {@code throttlingBackoff}</td></tr>
+ *       {@code throttlingBackoff}, at most {@link #MAX_BACKOFF} (1 h)</td></tr>
  *   <tr><td>{@code jitter}</td><td>0.5</td><td>0.0 (no randomness) to 1.0</td></tr>
- *   <tr><td>{@code throttlingBackoff}</td><td>2 s</td><td>zero or positive</td></tr>
- *   <tr><td>{@code maxTotalTime}</td><td>10 min</td><td>positive</td></tr>
+ *   <tr><td>{@code throttlingBackoff}</td><td>2 s</td><td>zero to {@link #MAX_BACKOFF} (1 h)</td></tr>
+ *   <tr><td>{@code maxTotalTime}</td><td>10 min</td><td>positive, at most {@link #MAX_TOTAL_TIME} (24 h)</td></tr>
  * </table>
  *
  * <p>Immutable and thread-safe; the {@link Builder} is not thread-safe.
  */
 public final class RetryPolicy {
+    /** The most attempts of one call. */
+    public static final int MAX_ATTEMPTS = 100;
+    /** The longest wait between two attempts: {@code initialBackoff}, {@code throttlingBackoff}, {@code maxBackoff}. */
+    public static final Duration MAX_BACKOFF = Duration.ofHours(1);
+    /** The largest {@code multiplier}. */
+    public static final double MAX_MULTIPLIER = 10.0;
+    /** The largest retry budget of one run, {@code maxTotalTime}. */
+    public static final Duration MAX_TOTAL_TIME = Duration.ofHours(24);
+
     private static final RetryPolicy DEFAULTS = builder().build();
     private static final RetryPolicy NONE = builder().maxAttempts(1).build();
 
@@ -164,25 +175,28 @@ public final class RetryPolicy {
             maxTotalTime = p.maxTotalTime;
         }
 
-        /** How many times a call is sent at most, the first one included; at least 1 (default 5). */
+        /** How many times a call is sent at most, the first one included; 1 to {@value #MAX_ATTEMPTS} (default 5). */
         public Builder maxAttempts(int maxAttempts) {
             this.maxAttempts = maxAttempts;
             return this;
         }
 
-        /** The wait after the first failed attempt; zero or positive (default 1 s). */
+        /** The wait after the first failed attempt; zero to {@link #MAX_BACKOFF} (default 1 s). */
         public Builder initialBackoff(Duration initialBackoff) {
             this.initialBackoff = Objects.requireNonNull(initialBackoff, "initialBackoff");
             return this;
         }
 
-        /** The factor each wait grows by; at least 1.0 (default 2.0). */
+        /** The factor each wait grows by; 1.0 to {@value #MAX_MULTIPLIER} (default 2.0). */
         public Builder multiplier(double multiplier) {
             this.multiplier = multiplier;
             return this;
         }
 
-        /** The longest wait; at least the initial and throttling backoffs (default 30 s). */
+        /**
+         * The longest wait; at least the initial and throttling backoffs, at most {@link #MAX_BACKOFF} (default
+         * 30 s).
+         */
         public Builder maxBackoff(Duration maxBackoff) {
             this.maxBackoff = Objects.requireNonNull(maxBackoff, "maxBackoff");
             return this;
@@ -194,13 +208,16 @@ public final class RetryPolicy {
             return this;
         }
 
-        /** The wait after the first throttled attempt; zero or positive (default 2 s). */
+        /** The wait after the first throttled attempt; zero to {@link #MAX_BACKOFF} (default 2 s). */
         public Builder throttlingBackoff(Duration throttlingBackoff) {
             this.throttlingBackoff = Objects.requireNonNull(throttlingBackoff, "throttlingBackoff");
             return this;
         }
 
-        /** The time budget of one run for retrying, shared by all its calls; positive (default 10 min). */
+        /**
+         * The time budget of one run for retrying, shared by all its calls; positive, at most
+         * {@link #MAX_TOTAL_TIME} (default 10 min).
+         */
         public Builder maxTotalTime(Duration maxTotalTime) {
             this.maxTotalTime = Objects.requireNonNull(maxTotalTime, "maxTotalTime");
             return this;
@@ -219,8 +236,12 @@ public final class RetryPolicy {
             requireNotNegative("initialBackoff", initialBackoff);
             requireNotNegative("throttlingBackoff", throttlingBackoff);
             requireNotNegative("maxBackoff", maxBackoff);
-            if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
-                throw new IllegalArgumentException("multiplier must be a finite number of at least 1.0, was "
+            Bounds.atMost("maxAttempts", maxAttempts, MAX_ATTEMPTS);
+            Bounds.atMost("initialBackoff", initialBackoff, MAX_BACKOFF);
+            Bounds.atMost("throttlingBackoff", throttlingBackoff, MAX_BACKOFF);
+            Bounds.atMost("maxBackoff", maxBackoff, MAX_BACKOFF);
+            if (!(multiplier >= 1.0 && multiplier <= MAX_MULTIPLIER)) {
+                throw new IllegalArgumentException("multiplier must be between 1.0 and " + MAX_MULTIPLIER + ", was "
                         + multiplier);
             }
             if (!(jitter >= 0.0 && jitter <= 1.0)) {
@@ -229,6 +250,7 @@ public final class RetryPolicy {
             if (maxTotalTime.isZero() || maxTotalTime.isNegative()) {
                 throw new IllegalArgumentException("maxTotalTime must be positive, was " + maxTotalTime);
             }
+            Bounds.atMost("maxTotalTime", maxTotalTime, MAX_TOTAL_TIME);
             if (maxBackoff.compareTo(initialBackoff) < 0) {
                 throw new IllegalStateException("maxBackoff " + maxBackoff + " is shorter than initialBackoff "
                         + initialBackoff + ": it must be at least as long");

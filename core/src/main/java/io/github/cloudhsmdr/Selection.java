@@ -1,5 +1,7 @@
 package io.github.cloudhsmdr;
 
+import io.github.cloudhsmdr.internal.Bounds;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -18,6 +20,8 @@ import java.util.Objects;
 public final class Selection {
     /** The default look-back window. */
     public static final Duration DEFAULT_LOOK_BACK = Duration.ofDays(14);
+    /** The longest look-back window, 3650 days: older backups are not looked for. */
+    public static final Duration MAX_LOOK_BACK = Duration.ofDays(3650);
 
     private final boolean latestOnly;
     private final Duration lookBack;
@@ -33,14 +37,16 @@ public final class Selection {
     }
 
     /**
-     * @param lookBack how far back from now to look; must be positive
+     * @param lookBack how far back from now to look; positive and at most {@link #MAX_LOOK_BACK}
      * @return a selection of every READY backup created within {@code lookBack} of now
+     * @throws IllegalArgumentException when {@code lookBack} is not positive or longer than {@link #MAX_LOOK_BACK}
      */
     public static Selection allWithin(Duration lookBack) {
         Objects.requireNonNull(lookBack, "lookBack");
         if (lookBack.isZero() || lookBack.isNegative()) {
             throw new IllegalArgumentException("selection.lookBack must be positive, was " + lookBack);
         }
+        Bounds.atMost("selection.lookBack", lookBack, MAX_LOOK_BACK);
         return new Selection(false, lookBack);
     }
 

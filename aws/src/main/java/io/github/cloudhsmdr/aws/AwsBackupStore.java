@@ -38,6 +38,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +70,9 @@ import java.util.function.Function;
  *
  * <h2>Paging and filters</h2>
  * Every list is read to the end with the SDK paginators ({@code MaxResults} 50 for backups, 25 for clusters, 100
- * for tags). A {@link BackupFilter} becomes the DescribeBackups {@code Filters} map (keys {@code backupIds},
+ * for tags); a listing whose service answers a NextToken it already gave fails as
+ * {@link ServiceErrorKind#BAD_RESPONSE} instead of reading the same pages forever. A {@link BackupFilter}
+ * becomes the DescribeBackups {@code Filters} map (keys {@code backupIds},
  * {@code sourceBackupIds}, {@code clusterIds}, {@code states}, {@code neverExpires}; empty parts are left out),
  * with {@code SortAscending=true}. The service does not document how many values one filter key accepts, so
  * {@code backupIds} and {@code sourceBackupIds} are sent in chunks of at most {@value #MAX_FILTER_VALUES} values;
@@ -139,7 +142,8 @@ public final class AwsBackupStore implements BackupStore {
                 LOG.debug("DescribeBackups region={} filters={}", region, filters);
                 for (software.amazon.awssdk.services.cloudhsmv2.model.Backup b
                         : pages(client.describeBackupsPaginator(backupsRequest(filters, null)),
-                                DescribeBackupsResponse::backups)) {
+                                DescribeBackupsResponse::backups, DescribeBackupsResponse::nextToken,
+                                "DescribeBackups", region, null)) {
                     Backup backup = toBackup(b, region, filter, filterStatesHere);
                     if (backup != null) {
                         found.putIfAbsent(backup.backupId(), backup);
@@ -322,7 +326,8 @@ public final class AwsBackupStore implements BackupStore {
                     .build();
             Map<String, String> tags = new LinkedHashMap<>();
             for (software.amazon.awssdk.services.cloudhsmv2.model.Tag t : pages(
-                    client.listTagsPaginator(request), ListTagsResponse::tagList)) {
+                    client.listTagsPaginator(request), ListTagsResponse::tagList, ListTagsResponse::nextToken,
+                    "ListTags", region, resourceId)) {
                 if (t != null && t.key() != null) {
                     tags.put(t.key(), t.value() == null ? "" : t.value());
                 }
@@ -385,7 +390,8 @@ public final class AwsBackupStore implements BackupStore {
             LOG.debug("DescribeClusters region={} clusterIds={}", region, ids);
             List<Cluster> result = new ArrayList<>();
             for (software.amazon.awssdk.services.cloudhsmv2.model.Cluster c
-                    : pages(client.describeClustersPaginator(request.build()), DescribeClustersResponse::clusters)) {
+                    : pages(client.describeClustersPaginator(request.build()), DescribeClustersResponse::clusters,
+                            DescribeClustersResponse::nextToken, "DescribeClusters", region, null)) {
                 Cluster cluster = AwsMapping.toCluster(c, region);
                 if (cluster == null) {
                     LOG.warn("DescribeClusters in {} returned a cluster without ClusterId; it is ignored", region);
@@ -472,13 +478,27 @@ public final class AwsBackupStore implements BackupStore {
         }
     }
 
-    /** Reads every page (the paginator fetches the next one as it is reached) and flattens the items. */
-    private static <P, I> List<I> pages(Iterable<P> pages, Function<P, List<I>> items) {
+    /**
+     * Reads every page (the paginator fetches the next one as it is reached) and flattens the items. A NextToken
+     * that was already followed would make the paginator read the same pages forever: the call fails as
+     * {@link ServiceErrorKind#BAD_RESPONSE} at the first repeat.
+     */
+    private static <P, I> List<I> pages(Iterable<P> pages, Function<P, List<I>> items, Function<P, String> nextToken,
+            String operation, String region, String resourceId) {
         List<I> all = new ArrayList<>();
+        Set<String> followed = new HashSet<>();
+        int read = 0;
         for (P page : pages) {
+            read++;
             List<I> some = items.apply(page);
             if (some != null) {
                 all.addAll(some);
+            }
+            String token = nextToken.apply(page);
+            if (token != null && !token.isEmpty() && !followed.add(token)) {
+                throw new BackupServiceException(ServiceErrorKind.BAD_RESPONSE, operation, region, resourceId, null,
+                        "the service repeated NextToken '" + token + "' after " + read
+                                + " pages; the listing would never end", null);
             }
         }
         return all;

@@ -65,11 +65,17 @@ class AwsBackupStoreTest {
 
     @BeforeEach
     void setUp() {
-        client = mock(CloudHsmV2Client.class);
+        client = mockClient();
+        store = AwsBackupStore.builder().clients(Map.of(REGION, client)).build();
+    }
+
+    /** A mocked client whose paginators are the SDK's own, so they page through the mocked calls. */
+    static CloudHsmV2Client mockClient() {
+        CloudHsmV2Client client = mock(CloudHsmV2Client.class);
         when(client.describeBackupsPaginator(any(DescribeBackupsRequest.class))).thenCallRealMethod();
         when(client.describeClustersPaginator(any(DescribeClustersRequest.class))).thenCallRealMethod();
         when(client.listTagsPaginator(any(ListTagsRequest.class))).thenCallRealMethod();
-        store = AwsBackupStore.builder().clients(Map.of(REGION, client)).build();
+        return client;
     }
 
     private static software.amazon.awssdk.services.cloudhsmv2.model.Backup sdkBackup(int i) {

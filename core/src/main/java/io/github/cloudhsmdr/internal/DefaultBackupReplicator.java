@@ -115,6 +115,7 @@ public final class DefaultBackupReplicator implements BackupReplicator {
     @Override
     public List<UndoOutcome> undoDeletions(ReplicationReport report) {
         Objects.requireNonNull(report, "report");
+        ConfiguredScope.checkReport(config, report);
         StoreCalls calls = newRun();
         List<UndoOutcome> undone = new ArrayList<>();
         report.deletions().filter(Deletion::succeeded).forEach(d -> {
@@ -144,6 +145,7 @@ public final class DefaultBackupReplicator implements BackupReplicator {
     @Override
     public ReplicationReport apply(ReplicationPlan plan) {
         Objects.requireNonNull(plan, "plan");
+        ConfiguredScope.checkPlan(config, plan);
         if (!plan.replicatorName().equals(config.name()) || !plan.sourceRegion().equals(config.sourceRegion())) {
             throw new IllegalArgumentException("plan was made by replicator '" + plan.replicatorName() + "' for "
                     + plan.sourceRegion() + ", not by this replicator '" + config.name() + "' for "

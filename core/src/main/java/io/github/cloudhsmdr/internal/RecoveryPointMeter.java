@@ -64,7 +64,7 @@ final class RecoveryPointMeter {
         List<RecoveryPoint> points = new ArrayList<>();
         for (String cluster : clusters) {
             Optional<Backup> newestAtSource = newest(readyByRegion.get(source), b -> !b.isCopy()
-                    && cluster.equals(b.clusterId()));
+                    && cluster.equals(b.clusterId()) && CopySanity.believable(b, now));
             for (String region : regions) {
                 boolean isSource = region.equals(source);
                 Failure failure = regionFailures.get(region);
@@ -74,7 +74,8 @@ final class RecoveryPointMeter {
                     continue;
                 }
                 Optional<Backup> newest = isSource ? newestAtSource
-                        : newest(readyByRegion.get(region), b -> isCopyOf(b, cluster, source));
+                        : newest(readyByRegion.get(region), b -> isCopyOf(b, cluster, source)
+                                && CopySanity.believable(b, now));
                 points.add(point(cluster, region, isSource, newest, newestAtSource, now));
             }
         }

@@ -1,5 +1,8 @@
 package io.github.cloudhsmdr.internal;
 
+import io.github.cloudhsmdr.BackupServiceException;
+import io.github.cloudhsmdr.Failure;
+import io.github.cloudhsmdr.ServiceErrorKind;
 import io.github.cloudhsmdr.internal.retry.Attempted;
 import io.github.cloudhsmdr.internal.retry.Retrier;
 import io.github.cloudhsmdr.internal.retry.RetryBudget;
@@ -10,6 +13,7 @@ import io.github.cloudhsmdr.spi.BackupStore;
 import io.github.cloudhsmdr.spi.Cluster;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.IntFunction;
@@ -35,15 +39,24 @@ final class StoreCalls {
 
     /**
      * Lists every backup in {@code region} matching {@code filter}, page by page: a page that fails is retried
-     * on its own, so a long listing does not start over from its first page after each failure.
+     * on its own, so a long listing does not start over from its first page after each failure. A NextToken the
+     * listing has already followed would make it read the same pages forever: the listing fails as
+     * {@link ServiceErrorKind#BAD_RESPONSE} instead.
      *
      * @param resourceId the backup or cluster the listing is about, for messages, or {@code null}
-     * @throws CallFailedException when a page fails for good
+     * @throws CallFailedException when a page fails for good, or the service repeats a NextToken
      */
     List<Backup> listBackups(String region, String resourceId, BackupFilter filter) {
         List<Backup> all = new ArrayList<>();
+        Set<String> followed = new HashSet<>();
         String token = null;
         do {
+            if (token != null && !followed.add(token)) {
+                BackupServiceException e = new BackupServiceException(ServiceErrorKind.BAD_RESPONSE,
+                        "DescribeBackups", region, resourceId, null, "the service repeated NextToken '" + token
+                        + "' after " + (followed.size() + 1) + " pages; the listing would never end", null);
+                throw new CallFailedException(Failure.of(e, "DescribeBackups", 1), e);
+            }
             String pageToken = token;
             BackupPage page = call("DescribeBackups", region, resourceId,
                     () -> store.describeBackupsPage(region, filter, pageToken));

@@ -2,6 +2,7 @@ package io.github.cloudhsmdr.scheduling;
 
 import io.github.cloudhsmdr.BackupReplicator;
 import io.github.cloudhsmdr.ReplicationReport;
+import io.github.cloudhsmdr.internal.Bounds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +70,10 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ReplicationTask implements Runnable, Callable<Optional<ReplicationReport>> {
     /** The default {@code lockAtMostFor}: two hours. */
     public static final Duration DEFAULT_LOCK_AT_MOST_FOR = Duration.ofHours(2);
+    /** The longest {@code lockAtMostFor} (and so {@code lockAtLeastFor}): 7 days. */
+    public static final Duration MAX_LOCK_AT_MOST_FOR = Duration.ofDays(7);
+    /** The longest {@code lockName}, in characters: what every shipped run lock can store. */
+    public static final int MAX_LOCK_NAME_LENGTH = 64;
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationTask.class);
 
@@ -325,7 +330,10 @@ public final class ReplicationTask implements Runnable, Callable<Optional<Replic
             return this;
         }
 
-        /** The name of the run lock; default the replicator's name. The same on every node. */
+        /**
+         * The name of the run lock; default the replicator's name. The same on every node. 1 to
+         * {@value #MAX_LOCK_NAME_LENGTH} characters.
+         */
         public Builder lockName(String lockName) {
             this.lockName = Objects.requireNonNull(lockName, "lockName");
             return this;
@@ -333,7 +341,8 @@ public final class ReplicationTask implements Runnable, Callable<Optional<Replic
 
         /**
          * How long the run lock stays held if it is never released (a node died mid-run); positive and longer
-         * than the longest run. Default {@link ReplicationTask#DEFAULT_LOCK_AT_MOST_FOR}.
+         * than the longest run, at most {@link ReplicationTask#MAX_LOCK_AT_MOST_FOR}. Default
+         * {@link ReplicationTask#DEFAULT_LOCK_AT_MOST_FOR}.
          */
         public Builder lockAtMostFor(Duration lockAtMostFor) {
             this.lockAtMostFor = Objects.requireNonNull(lockAtMostFor, "lockAtMostFor");
@@ -354,7 +363,8 @@ public final class ReplicationTask implements Runnable, Callable<Optional<Replic
          *
          * @throws NullPointerException     when the replicator's name is null
          * @throws IllegalArgumentException when {@code lockAtMostFor} is not positive, {@code lockAtLeastFor}
-         *                                  is negative or {@code lockName} is blank
+         *                                  is negative, either is longer than {@link #MAX_LOCK_AT_MOST_FOR}, or
+         *                                  {@code lockName} is blank or longer than {@link #MAX_LOCK_NAME_LENGTH}
          * @throws IllegalStateException    when {@code lockAtLeastFor} is longer than {@code lockAtMostFor}
          */
         public ReplicationTask build() {
@@ -367,12 +377,18 @@ public final class ReplicationTask implements Runnable, Callable<Optional<Replic
                 throw new IllegalArgumentException("lockAtLeastFor of replicator '" + name
                         + "' must be zero or positive, was " + lockAtLeastFor);
             }
+            Bounds.atMost("lockAtMostFor of replicator '" + name + "'", lockAtMostFor, MAX_LOCK_AT_MOST_FOR);
+            Bounds.atMost("lockAtLeastFor of replicator '" + name + "'", lockAtLeastFor, MAX_LOCK_AT_MOST_FOR);
             if (lockAtLeastFor.compareTo(lockAtMostFor) > 0) {
                 throw new IllegalStateException("lockAtLeastFor of replicator '" + name + "' (" + lockAtLeastFor
                         + ") must not be longer than its lockAtMostFor (" + lockAtMostFor + ")");
             }
             if (lockName != null && lockName.isBlank()) {
                 throw new IllegalArgumentException("lockName of replicator '" + name + "' must not be blank");
+            }
+            if (lockName != null && lockName.length() > MAX_LOCK_NAME_LENGTH) {
+                throw new IllegalArgumentException("lockName of replicator '" + name + "' is " + lockName.length()
+                        + " characters long, at most " + MAX_LOCK_NAME_LENGTH + " are allowed: '" + lockName + "'");
             }
             return new ReplicationTask(this, name);
         }

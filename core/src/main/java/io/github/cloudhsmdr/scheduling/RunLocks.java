@@ -1,5 +1,7 @@
 package io.github.cloudhsmdr.scheduling;
 
+import io.github.cloudhsmdr.internal.Bounds;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -35,6 +37,7 @@ final class RunLocks {
             throw new IllegalArgumentException("lockAtMostFor of " + owner + " must be positive (longer than the "
                     + "longest run), was " + lockAtMostFor);
         }
+        Bounds.atMost("lockAtMostFor of " + owner, lockAtMostFor, ReplicationTask.MAX_LOCK_AT_MOST_FOR);
         if (lockAtLeastFor.isNegative() || lockAtLeastFor.compareTo(lockAtMostFor) > 0) {
             throw new IllegalArgumentException("lockAtLeastFor of " + owner + " must be between zero and "
                     + "lockAtMostFor (" + lockAtMostFor + "), was " + lockAtLeastFor);

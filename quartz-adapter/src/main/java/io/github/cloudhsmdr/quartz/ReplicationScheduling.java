@@ -92,6 +92,8 @@ import java.util.TimeZone;
 public final class ReplicationScheduling {
     /** The group of every job and trigger these helpers create. */
     public static final String GROUP = "cloudhsm-dr";
+    /** The longest interval of {@link #intervalTrigger(String, Duration)}: 366 days. */
+    public static final Duration MAX_INTERVAL = Duration.ofDays(366);
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationScheduling.class);
 
@@ -207,10 +209,15 @@ public final class ReplicationScheduling {
      * A trigger for replicator {@code replicatorName} firing now and then every {@code interval}, forever,
      * with fire-once-now misfire handling.
      *
-     * @throws IllegalArgumentException when {@code interval} is shorter than 1 ms
+     * @throws IllegalArgumentException when {@code interval} is shorter than 1 ms or longer than
+     *                                  {@link #MAX_INTERVAL}
      */
     public static SimpleTrigger intervalTrigger(String replicatorName, Duration interval) {
         Objects.requireNonNull(interval, "interval");
+        if (interval.compareTo(MAX_INTERVAL) > 0) {
+            throw new IllegalArgumentException("interval for replicator '" + replicatorName + "' must be at most "
+                    + MAX_INTERVAL + " (366 days), was " + interval);
+        }
         if (interval.isNegative() || interval.toMillis() < 1) {
             throw new IllegalArgumentException("interval for replicator '" + replicatorName
                     + "' must be at least 1 ms, was " + interval);
@@ -245,7 +252,7 @@ public final class ReplicationScheduling {
      * interval is already scheduled, the existing schedule is kept (no immediate run).
      *
      * @return the next fire time
-     * @throws IllegalArgumentException when the interval is shorter than 1 ms
+     * @throws IllegalArgumentException when the interval is shorter than 1 ms or longer than {@link #MAX_INTERVAL}
      * @throws CloudHsmDrException      when Quartz refuses
      */
     public static Optional<Instant> scheduleEvery(Scheduler scheduler, String replicatorName, Duration interval) {

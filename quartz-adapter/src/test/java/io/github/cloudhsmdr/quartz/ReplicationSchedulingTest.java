@@ -79,6 +79,19 @@ class ReplicationSchedulingTest {
     }
 
     @Test
+    void anIntervalBeyondItsBoundIsRefusedNamingTheValueAndTheBound() {
+        Duration huge = Duration.ofMillis(Long.MAX_VALUE - 10);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ReplicationScheduling.intervalTrigger("dr", huge));
+        assertTrue(e.getMessage().contains("interval") && e.getMessage().contains(huge.toString())
+                && e.getMessage().contains("366"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> ReplicationScheduling.intervalTrigger("dr", Duration.ofSeconds(Long.MAX_VALUE)));
+        assertEquals(Duration.ofDays(366).toMillis(),
+                ReplicationScheduling.intervalTrigger("dr", Duration.ofDays(366)).getRepeatInterval());
+    }
+
+    @Test
     void cronScheduleFollowsItsTimeZone() throws SchedulerException {
         Instant next = ReplicationScheduling.scheduleCron(scheduler, "dr", "0 30 2 * * ?", PARIS).orElseThrow();
 

@@ -12,11 +12,8 @@ import io.github.cloudhsmdr.RetryPolicy;
 import io.github.cloudhsmdr.RunStatus;
 import io.github.cloudhsmdr.ServiceErrorKind;
 import io.github.cloudhsmdr.spi.Backup;
-import io.github.cloudhsmdr.spi.BackupFilter;
 import io.github.cloudhsmdr.spi.BackupStore;
-import io.github.cloudhsmdr.spi.Cluster;
 import io.github.cloudhsmdr.spi.CopyResult;
-import io.github.cloudhsmdr.spi.CreateClusterRequest;
 import io.github.cloudhsmdr.testkit.CloudHsmModel;
 import io.github.cloudhsmdr.testkit.CloudHsmModelException;
 import io.github.cloudhsmdr.testkit.InMemoryBackupStore;
@@ -29,7 +26,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -226,13 +222,12 @@ class RetryBehaviourTest {
     }
 
     /** Makes the copy, then answers the first {@code failures} copy calls with an internal failure. */
-    static final class CopyThenFailStore implements BackupStore {
-        final BackupStore delegate;
+    static final class CopyThenFailStore extends ForwardingStore {
         final AtomicInteger failuresLeft;
         final AtomicInteger copyCalls = new AtomicInteger();
 
         CopyThenFailStore(BackupStore delegate, int failures) {
-            this.delegate = delegate;
+            super(delegate);
             this.failuresLeft = new AtomicInteger(failures);
         }
 
@@ -246,51 +241,6 @@ class RetryBehaviourTest {
                         backupId, null, "read timed out", null);
             }
             return r;
-        }
-
-        @Override
-        public List<Backup> describeBackups(String region, BackupFilter filter) {
-            return delegate.describeBackups(region, filter);
-        }
-
-        @Override
-        public Backup deleteBackup(String region, String backupId) {
-            return delegate.deleteBackup(region, backupId);
-        }
-
-        @Override
-        public Backup restoreBackup(String region, String backupId) {
-            return delegate.restoreBackup(region, backupId);
-        }
-
-        @Override
-        public Backup modifyBackupAttributes(String region, String backupId, boolean neverExpires) {
-            return delegate.modifyBackupAttributes(region, backupId, neverExpires);
-        }
-
-        @Override
-        public Map<String, String> listTags(String region, String resourceId) {
-            return delegate.listTags(region, resourceId);
-        }
-
-        @Override
-        public void tagResource(String region, String resourceId, Map<String, String> tags) {
-            delegate.tagResource(region, resourceId, tags);
-        }
-
-        @Override
-        public void untagResource(String region, String resourceId, Set<String> tagKeys) {
-            delegate.untagResource(region, resourceId, tagKeys);
-        }
-
-        @Override
-        public List<Cluster> describeClusters(String region, Set<String> clusterIds) {
-            return delegate.describeClusters(region, clusterIds);
-        }
-
-        @Override
-        public Cluster createCluster(CreateClusterRequest request) {
-            return delegate.createCluster(request);
         }
     }
 }

@@ -4,6 +4,7 @@ import io.github.cloudhsmdr.CopyTags;
 import io.github.cloudhsmdr.RetentionDecision;
 import io.github.cloudhsmdr.RetentionPolicy;
 import io.github.cloudhsmdr.RetentionVerdict;
+import io.github.cloudhsmdr.internal.CopySanity;
 import io.github.cloudhsmdr.internal.retention.GroupEvaluator.Member;
 import io.github.cloudhsmdr.internal.retention.GroupEvaluator.Outcome;
 import io.github.cloudhsmdr.spi.Backup;
@@ -36,7 +37,8 @@ import java.util.TreeMap;
  * <p><b>Listed but never touched</b> ({@link RetentionVerdict#PROTECTED}, with the reason): copies from the
  * source region that lack this replicator's ownership tag, copies carrying the tag but made from another
  * region, backups of clusters that live in the destination region, copies listed in another region, copies
- * without a source cluster or a CreateTimestamp, and, inside a group, NeverExpires copies and copies in any state
+ * without a source cluster or a CreateTimestamp, copies dated more than {@link CopySanity#CLOCK_SKEW_ALLOWANCE} in
+ * the future or whose provenance tags contradict the service's fields ({@link CopySanity}), and, inside a group, NeverExpires copies and copies in any state
  * but READY. Backups that are neither ours nor copies from our source region (the destination's own backups,
  * copies from other regions) are left out of the result.
  *
@@ -129,6 +131,7 @@ public final class RetentionEvaluator {
             if (b.createTimestamp() == null) {
                 reasons.add("no CreateTimestamp");
             }
+            reasons.addAll(CopySanity.distrust(b, now));
             if (reasons.isEmpty()) {
                 groups.computeIfAbsent(cluster, k -> new ArrayList<>())
                         .add(new Member(b, sourceBackupOf(b), b.state(), b.createTimestamp()));
@@ -192,7 +195,8 @@ public final class RetentionEvaluator {
      * is never kept (a second copy would be a duplicate). Copies still CREATE_IN_PROGRESS are counted as READY.
      *
      * @param policy      the policy
-     * @param groupCopies this replicator's copies of one source cluster in one destination region (as listed)
+     * @param groupCopies this replicator's copies of one source cluster in one destination region (as listed; copies
+     *                    dated in the future or with contradictory provenance are ignored, as retention protects them)
      * @param candidates  source backup id to its CreateTimestamp, for each source backup that might be copied
      * @param now         the time of the run
      * @return the source backup ids whose new copy would be kept
@@ -201,9 +205,10 @@ public final class RetentionEvaluator {
                                         Map<String, Instant> candidates, Instant now) {
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(groupCopies, "groupCopies");
+        Objects.requireNonNull(now, "now");
         List<Member> view = new ArrayList<>();
         for (Backup b : groupCopies) {
-            if (b.createTimestamp() != null) {
+            if (b.createTimestamp() != null && CopySanity.believable(b, now)) {
                 view.add(new Member(b, sourceBackupOf(b), b.state(), b.createTimestamp()));
             }
         }

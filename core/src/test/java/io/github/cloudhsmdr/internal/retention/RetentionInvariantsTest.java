@@ -5,6 +5,7 @@ import io.github.cloudhsmdr.RetentionDecision;
 import io.github.cloudhsmdr.RetentionPolicy;
 import io.github.cloudhsmdr.RetentionPolicy.KeepWithinAnchor;
 import io.github.cloudhsmdr.RetentionVerdict;
+import io.github.cloudhsmdr.internal.CopySanity;
 import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupState;
 import org.junit.jupiter.api.Test;
@@ -91,7 +92,7 @@ class RetentionInvariantsTest {
         }
 
         // per group: the newest READY copy survives and the floor holds
-        Map<String, List<Backup>> groups = groups(inventory);
+        Map<String, List<Backup>> groups = groups(inventory, now);
         for (Map.Entry<String, List<Backup>> g : groups.entrySet()) {
             List<Backup> before = g.getValue().stream().filter(b -> b.state() == BackupState.READY).toList();
             List<Backup> after = before.stream().filter(b -> !deleted.contains(b.backupId())).toList();
@@ -116,7 +117,8 @@ class RetentionInvariantsTest {
         return deleted.size();
     }
 
-    private static Map<String, List<Backup>> groups(List<Backup> inventory) {
+    /** The groups retention evaluates: copies in the future or with contradictory provenance are protected. */
+    private static Map<String, List<Backup>> groups(List<Backup> inventory, Instant now) {
         Map<String, Set<Backup>> variants = new HashMap<>();
         inventory.forEach(b -> variants.computeIfAbsent(b.backupId(), k -> new HashSet<>()).add(b));
         Map<String, List<Backup>> groups = new LinkedHashMap<>();
@@ -125,7 +127,7 @@ class RetentionInvariantsTest {
             boolean inScope = Copies.OWNER.equals(b.tags().get(CopyTags.OWNER)) && Copies.SOURCE.equals(sourceRegion(b))
                     && sourceCluster(b) != null && b.createTimestamp() != null
                     && !Copies.DEST_CLUSTERS.contains(b.clusterId()) && !Copies.DEST_CLUSTERS.contains(sourceCluster(b))
-                    && variants.get(b.backupId()).size() == 1;
+                    && variants.get(b.backupId()).size() == 1 && CopySanity.believable(b, now);
             if (inScope && seen.add(b.backupId())) {
                 groups.computeIfAbsent(sourceCluster(b), k -> new ArrayList<>()).add(b);
             }

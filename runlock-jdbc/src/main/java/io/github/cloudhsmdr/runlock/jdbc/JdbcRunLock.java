@@ -1,6 +1,7 @@
 package io.github.cloudhsmdr.runlock.jdbc;
 
 import io.github.cloudhsmdr.CloudHsmDrException;
+import io.github.cloudhsmdr.scheduling.ReplicationTask;
 import io.github.cloudhsmdr.scheduling.RunLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,8 +90,8 @@ import java.util.regex.Pattern;
 public final class JdbcRunLock implements RunLock {
     /** The default table name. */
     public static final String DEFAULT_TABLE = "CLOUDHSM_DR_LOCK";
-    /** The longest lock name the {@code NAME} column holds. */
-    public static final int MAX_NAME_LENGTH = 64;
+    /** The longest lock name the {@code NAME} column holds: every lock name a {@link ReplicationTask} accepts. */
+    public static final int MAX_NAME_LENGTH = ReplicationTask.MAX_LOCK_NAME_LENGTH;
     /** The query that reads the database's time with {@link Builder#usingDbTime()}, except on MariaDB and MySQL. */
     public static final String DEFAULT_DB_TIME_QUERY = "SELECT CURRENT_TIMESTAMP";
     /** The query that reads the database's time with {@link Builder#usingDbTime()} on MariaDB and MySQL. */

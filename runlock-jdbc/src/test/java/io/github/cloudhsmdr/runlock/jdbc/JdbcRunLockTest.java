@@ -611,4 +611,22 @@ class JdbcRunLockTest {
             throw e.getCause();
         }
     }
+
+    @Test
+    void aTaskWhoseLockNameOrDurationTheTableCannotHoldFailsInBuild() {
+        JdbcRunLock lock = node("node-a");
+        TestReplicator replicator = TestReplicator.succeeding("dr");
+        String longName = "x".repeat(JdbcRunLock.MAX_NAME_LENGTH + 1);
+        IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
+                () -> ReplicationTask.builder(replicator).runLock(lock).lockName(longName).build());
+        assertTrue(tooLong.getMessage().contains("lockName") && tooLong.getMessage().contains("65")
+                && tooLong.getMessage().contains("64"), tooLong.getMessage());
+        Duration forever = Duration.ofSeconds(Long.MAX_VALUE);
+        IllegalArgumentException tooLongHeld = assertThrows(IllegalArgumentException.class,
+                () -> ReplicationTask.builder(replicator).runLock(lock).lockAtMostFor(forever).build());
+        assertTrue(tooLongHeld.getMessage().contains("lockAtMostFor")
+                && tooLongHeld.getMessage().contains(forever.toString()), tooLongHeld.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> lock.tryAcquire("dr", forever, Duration.ZERO), "tryAcquire checks the same bound");
+    }
 }
