@@ -48,6 +48,18 @@ class ReplicationJobTest {
         }
     }
 
+    /**
+     * A firing ends a moment after its listeners ran, and until then {@code triggerNow} answers false (a run is in
+     * progress): triggers again until a firing is added.
+     */
+    private static void triggerOnceIdle(Scheduler scheduler, String replicator) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!ReplicationScheduling.triggerNow(scheduler, replicator)) {
+            assertTrue(System.nanoTime() < deadline, "once the run ended, a new one can start");
+            Thread.onSpinWait();
+        }
+    }
+
     private Scheduler startScheduler(int threads, FakeReplicator... replicators) throws SchedulerException {
         Properties p = new Properties();
         p.setProperty("org.quartz.scheduler.instanceName", "test-" + UUID.randomUUID());
@@ -275,12 +287,7 @@ class ReplicationJobTest {
 
         release.countDown();
         assertNull(listener.next().exception());
-        // the firing ends a moment after its listeners ran; until then triggerNow keeps answering false
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!ReplicationScheduling.triggerNow(scheduler, "dr")) {
-            assertTrue(System.nanoTime() < deadline, "once the run ended, a new one can start");
-            Thread.onSpinWait();
-        }
+        triggerOnceIdle(scheduler, "dr");
         assertNull(listener.next().exception());
         assertEquals(2, replicator.runs());
         assertEquals(1, replicator.maxActive());
@@ -325,7 +332,7 @@ class ReplicationJobTest {
         ReplicationScheduling.triggerNow(scheduler, "dr");
         RecordingJobListener.Execution skipped = listener.next();
         otherNode.close();
-        ReplicationScheduling.triggerNow(scheduler, "dr");
+        triggerOnceIdle(scheduler, "dr");
         RecordingJobListener.Execution ran = listener.next();
 
         assertNull(skipped.exception(), "a skipped firing is not an error");
