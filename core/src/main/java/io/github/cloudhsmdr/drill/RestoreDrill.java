@@ -433,10 +433,10 @@ public final class RestoreDrill {
                 store.describeClusters(region, Set.of()).stream()
                         .filter(c -> r.id.equals(c.tags().get(DRILL_ID_TAG)) && !"DELETED".equals(c.state()))
                         .forEach(c -> mine.add(c.clusterId()));
-            } catch (BackupServiceException e) {
+            } catch (RuntimeException e) {
                 if (r.clusterId == null) {
                     r.problems.add("could not look for a cluster of drill " + r.id + " in " + region + " ("
-                            + e.kind() + "); the next drill or cleanup() removes it if there is one");
+                            + failure(e) + "); the next drill or cleanup() removes it if there is one");
                 }
             }
         }
@@ -476,8 +476,8 @@ public final class RestoreDrill {
             try {
                 found = store.describeClusters(region, Set.of(clusterId)).stream()
                         .filter(c -> c.clusterId().equals(clusterId)).findFirst();
-            } catch (BackupServiceException e) {
-                problems.add("DescribeClusters failed (" + e.kind() + "): " + e.getMessage());
+            } catch (RuntimeException e) {
+                note(problems, "DescribeClusters failed: " + failure(e));
                 found = null;
             }
             if (found != null) {
@@ -487,7 +487,7 @@ public final class RestoreDrill {
                 Cluster c = found.get();
                 state = c.state();
                 if (!name.equals(c.tags().get(DRILL_TAG)) || drillId != null && !drillId.equals(c.tags().get(DRILL_ID_TAG))) {
-                    problems.add("refused to delete " + clusterId + ": it does not carry " + DRILL_TAG + "=" + name
+                    note(problems, "refused to delete " + clusterId + ": it does not carry " + DRILL_TAG + "=" + name
                             + (drillId == null ? "" : " and " + DRILL_ID_TAG + "=" + drillId) + " (tags " + c.tags() + ")");
                     return new Teardown(region, clusterId, drillId, hsmsDeleted, false, problems);
                 }
@@ -502,8 +502,8 @@ public final class RestoreDrill {
                             try {
                                 store.deleteHsm(region, clusterId, h.hsmId());
                                 hsmsDeleted.add(h.hsmId());
-                            } catch (BackupServiceException e) {
-                                problems.add("DeleteHsm " + h.hsmId() + " failed (" + e.kind() + "): " + e.getMessage());
+                            } catch (RuntimeException e) {
+                                note(problems, "DeleteHsm " + h.hsmId() + " failed: " + failure(e));
                             }
                         }
                     }
@@ -513,15 +513,15 @@ public final class RestoreDrill {
                             if ("DELETED".equals(state)) {
                                 return new Teardown(region, clusterId, drillId, hsmsDeleted, true, problems);
                             }
-                        } catch (BackupServiceException e) {
-                            problems.add("DeleteCluster failed (" + e.kind() + "): " + e.getMessage());
+                        } catch (RuntimeException e) {
+                            note(problems, "DeleteCluster failed: " + failure(e));
                         }
                     }
                 }
             }
             if (!clock.instant().isBefore(deadline)) {
                 boolean deleting = "DELETE_IN_PROGRESS".equals(state);
-                problems.add("teardown deadline of " + DrillReport.fmt(teardownTimeout) + " passed with the cluster "
+                note(problems, "teardown deadline of " + DrillReport.fmt(teardownTimeout) + " passed with the cluster "
                         + state + (deleting ? "" : ": left for the next drill or cleanup()"));
                 return new Teardown(region, clusterId, drillId, hsmsDeleted, deleting, problems);
             }
@@ -530,6 +530,17 @@ public final class RestoreDrill {
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
+
+    /** Adds a problem unless it repeats the one before (a call failing at every poll is listed once). */
+    private static void note(List<String> problems, String problem) {
+        if (problems.isEmpty() || !problems.get(problems.size() - 1).equals(problem)) {
+            problems.add(problem);
+        }
+    }
+
+    private static String failure(RuntimeException e) {
+        return e instanceof BackupServiceException b ? "(" + b.kind() + ") " + b.getMessage() : e.toString();
+    }
 
     private Optional<Cluster> describe(String clusterId) {
         try {
