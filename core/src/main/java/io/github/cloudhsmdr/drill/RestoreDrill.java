@@ -174,6 +174,8 @@ public final class RestoreDrill {
             r.problems.add("interrupted during the drill (" + r.phase + "): tearing down what it created");
         } catch (DrillFailure e) {
             r.problems.add(e.getMessage());
+        } catch (BackupServiceException e) {
+            r.problems.add(r.phase + " failed (" + e.kind() + "): " + e.getMessage());
         } catch (RuntimeException e) {
             r.problems.add("unexpected error during " + r.phase + ": " + e);
             LOG.debug("Restore drill drillId={} unexpected error", r.id, e);

@@ -58,6 +58,8 @@ public final class CloudHsmModel {
     public static final int MAX_CLUSTERS_PAGE = 25;
     /** The largest MaxResults ListTags accepts. */
     public static final int MAX_TAGS_PAGE = 100;
+    /** How long DeleteCluster leaves a cluster DELETE_IN_PROGRESS unless {@link #clusterDeleteDelay} says otherwise. */
+    public static final Duration DEFAULT_CLUSTER_DELETE_DELAY = Duration.ofMinutes(3);
     /** The account id used in ARNs. */
     public static final String ACCOUNT_ID = "111122223333";
 
@@ -79,7 +81,7 @@ public final class CloudHsmModel {
     private Duration clusterCreateDelay = Duration.ofMinutes(6);
     private Duration hsmCreateDelay = Duration.ofMinutes(12);
     private Duration hsmDeleteDelay = Duration.ofMinutes(4);
-    private Duration clusterDeleteDelay = Duration.ofMinutes(3);
+    private Duration clusterDeleteDelay = DEFAULT_CLUSTER_DELETE_DELAY;
     private String restoredClusterState = "INITIALIZED";
     private int clusterQuota = Integer.MAX_VALUE;
     private int hsmQuota = Integer.MAX_VALUE;
