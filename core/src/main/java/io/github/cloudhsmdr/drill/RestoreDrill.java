@@ -273,8 +273,10 @@ public final class RestoreDrill {
         r.phase(DrillTimeline.Phase.RESTORED, clock.instant());
         r.check(DrillCheck.pass(DrillCheck.Name.RESTORED_STATE, restored.state() + " after "
                 + DrillReport.fmt(Duration.between(requested, clock.instant())) + ", from " + backup.backupId()));
-        r.check(compare(DrillCheck.Name.HSM_TYPE, "HSM type", backup.hsmType(), restored.hsmType()));
-        r.check(compare(DrillCheck.Name.MODE, "mode", backup.mode(), restored.mode()));
+        r.check(hsmType != null && !hsmType.equals(backup.hsmType())
+                ? compare(DrillCheck.Name.HSM_TYPE, "HSM type", "requested", hsmType, restored.hsmType())
+                : compare(DrillCheck.Name.HSM_TYPE, "HSM type", "backup", backup.hsmType(), restored.hsmType()));
+        r.check(compare(DrillCheck.Name.MODE, "mode", "backup", backup.mode(), restored.mode()));
         r.phase = "the certificate check";
         r.check(certificateCheck(r, restored));
 
@@ -359,15 +361,17 @@ public final class RestoreDrill {
         }
     }
 
-    private static DrillCheck compare(DrillCheck.Name check, String what, String expected, String actual) {
+    /** Compares a field of the restored cluster with the backup's (or, for an HSM type given, the requested one). */
+    private static DrillCheck compare(DrillCheck.Name check, String what, String source, String expected,
+            String actual) {
         if (expected == null) {
-            return DrillCheck.skipped(check, "the backup records no " + what);
+            return DrillCheck.skipped(check, "the " + source + " records no " + what);
         }
         if (actual == null) {
             return DrillCheck.skipped(check, "DescribeClusters reports no " + what + " for the restored cluster");
         }
-        return expected.equals(actual) ? DrillCheck.pass(check, actual + ", as the backup")
-                : DrillCheck.fail(check, "restored " + actual + ", backup " + expected);
+        return expected.equals(actual) ? DrillCheck.pass(check, actual + ", as the " + source)
+                : DrillCheck.fail(check, "restored " + actual + ", " + source + " " + expected);
     }
 
     private DrillCheck certificateCheck(Run r, Cluster restored) {
@@ -733,7 +737,10 @@ public final class RestoreDrill {
             return this;
         }
 
-        /** The HSM type of the drill cluster (default: the backup's). */
+        /**
+         * The HSM type of the drill cluster (default: the backup's). When it differs from the backup's, the HSM type
+         * check compares the restored cluster with this type and says so.
+         */
         public Builder hsmType(String hsmType) {
             this.hsmType = Objects.requireNonNull(hsmType, "hsmType");
             return this;

@@ -65,13 +65,18 @@ class RestoreDrillJobTest {
                 .subnetIds("subnet-0a1b2c3d").clock(clock).sleeper(clock::advance).build();
     }
 
+    /** Registers a drill of {@code sourceCluster}, fires job {@code jobName} once and returns the firing. */
+    private RecordingJobListener.Execution fire(String sourceCluster, String jobName) throws Exception {
+        DrillRegistry.of(scheduler).register(drill(sourceCluster));
+        scheduler.addJob(RestoreDrillJob.jobDetail(jobName), false);
+        scheduler.start();
+        scheduler.triggerJob(RestoreDrillJob.jobKey(jobName));
+        return listener.next();
+    }
+
     @Test
     void aPassingDrillIsTheFiringsResult() throws Exception {
-        DrillRegistry.of(scheduler).register(drill(source));
-        scheduler.addJob(RestoreDrillJob.jobDetail("monthly"), false);
-        scheduler.start();
-        scheduler.triggerJob(RestoreDrillJob.jobKey("monthly"));
-        RecordingJobListener.Execution e = listener.next();
+        RecordingJobListener.Execution e = fire(source, "monthly");
         assertNull(e.exception());
         DrillReport report = assertInstanceOf(DrillReport.class, e.result());
         assertEquals(DrillStatus.PASS, report.status(), report.describe());
@@ -79,11 +84,7 @@ class RestoreDrillJobTest {
 
     @Test
     void aFailingDrillEndsInAJobExecutionExceptionWithTheSummary() throws Exception {
-        DrillRegistry.of(scheduler).register(drill("cluster-nocopiesanywhere"));
-        scheduler.addJob(RestoreDrillJob.jobDetail("monthly"), false);
-        scheduler.start();
-        scheduler.triggerJob(RestoreDrillJob.jobKey("monthly"));
-        RecordingJobListener.Execution e = listener.next();
+        RecordingJobListener.Execution e = fire("cluster-nocopiesanywhere", "monthly");
         assertNotNull(e.exception());
         assertTrue(e.exception().getMessage().contains("FAIL") && e.exception().getMessage().contains("no READY backup"),
                 e.exception().getMessage());
@@ -92,11 +93,7 @@ class RestoreDrillJobTest {
 
     @Test
     void anUnregisteredDrillFailsTheFiringNamingWhatIsRegistered() throws Exception {
-        DrillRegistry.of(scheduler).register(drill(source));
-        scheduler.addJob(RestoreDrillJob.jobDetail("other"), false);
-        scheduler.start();
-        scheduler.triggerJob(RestoreDrillJob.jobKey("other"));
-        RecordingJobListener.Execution e = listener.next();
+        RecordingJobListener.Execution e = fire(source, "other");
         assertTrue(e.exception().getMessage().contains("[monthly]"), e.exception().getMessage());
     }
 

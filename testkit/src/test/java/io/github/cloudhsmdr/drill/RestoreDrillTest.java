@@ -181,6 +181,19 @@ class RestoreDrillTest {
     }
 
     @Test
+    void aModeOrHsmTypeThatDiffersFromTheBackupsFails() {
+        store.clusterView = c -> c.region().equals(DR) ? new Cluster(c.clusterId(), c.region(), c.state(), "hsm1.medium",
+                c.vpcId(), c.sourceBackupId(), c.createTimestamp(), c.tags(), "NON_FIPS", c.stateMessage(),
+                c.subnetMapping(), c.certificates(), c.hsms()) : c;
+        DrillReport r = drill().build().run();
+        assertEquals(DrillStatus.FAIL, r.status());
+        assertEquals("restored NON_FIPS, backup FIPS", r.check(DrillCheck.Name.MODE).orElseThrow().detail());
+        assertEquals("restored hsm1.medium, backup hsm2m.medium", r.check(DrillCheck.Name.HSM_TYPE).orElseThrow()
+                .detail());
+        assertTrue(liveDrillClusters().isEmpty());
+    }
+
+    @Test
     void whenTheSourceRegionIsDownTheCertificateIsComparedWithTheLastPassingDrill() {
         assertEquals(DrillStatus.PASS, drill().build().run().status());
         model.faultHook((operation, region) -> {
