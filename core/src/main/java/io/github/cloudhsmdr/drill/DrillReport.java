@@ -96,7 +96,7 @@ public record DrillReport(String drillId, String name, String sourceClusterId, S
                 .append(" vs objective ").append(fmt(rtoObjective)).append('\n');
         sb.append("  checks\n");
         for (DrillCheck c : checks) {
-            sb.append(String.format("    %-7s %-19s %s%n", c.status(), c.name(), c.detail()));
+            sb.append(String.format("    %-7s %-19s %s", c.status(), c.name(), c.detail())).append('\n');
         }
         for (Teardown t : leftovers) {
             sb.append("  leftover        ").append(t.describe()).append('\n');

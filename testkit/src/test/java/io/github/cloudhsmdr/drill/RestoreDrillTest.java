@@ -98,7 +98,6 @@ class RestoreDrillTest {
     void restoresTheNewestCopyVerifiesItAndTearsItDown() {
         Backup newest = addCopy(Duration.ofHours(2));
         DrillReport r = drill().build().run();
-        System.out.println(r.describe());
 
         assertEquals(DrillStatus.PASS, r.status(), r.describe());
         assertEquals(newest.backupId(), r.backup().backupId(), "the newest READY copy");
@@ -127,7 +126,6 @@ class RestoreDrillTest {
     @Test
     void withAnHsmMeasuresTheFullRecoveryTimeAndDeletesTheHsmBeforeTheCluster() {
         DrillReport r = drill().withHsm(true).build().run();
-        System.out.println(r.describe());
 
         assertEquals(DrillStatus.PASS, r.status(), r.describe());
         assertTrue(r.rtoIncludesHsm());
