@@ -10,6 +10,7 @@ import io.github.cloudhsmdr.spi.BackupStore;
 import io.github.cloudhsmdr.spi.Cluster;
 import io.github.cloudhsmdr.spi.CopyResult;
 import io.github.cloudhsmdr.spi.CreateClusterRequest;
+import io.github.cloudhsmdr.spi.Hsm;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -21,7 +22,10 @@ import software.amazon.awssdk.services.cloudhsmv2.CloudHsmV2Client;
 import software.amazon.awssdk.services.cloudhsmv2.CloudHsmV2ClientBuilder;
 import software.amazon.awssdk.services.cloudhsmv2.model.CopyBackupToRegionRequest;
 import software.amazon.awssdk.services.cloudhsmv2.model.CopyBackupToRegionResponse;
+import software.amazon.awssdk.services.cloudhsmv2.model.CreateHsmRequest;
 import software.amazon.awssdk.services.cloudhsmv2.model.DeleteBackupRequest;
+import software.amazon.awssdk.services.cloudhsmv2.model.DeleteClusterRequest;
+import software.amazon.awssdk.services.cloudhsmv2.model.DeleteHsmRequest;
 import software.amazon.awssdk.services.cloudhsmv2.model.DescribeBackupsRequest;
 import software.amazon.awssdk.services.cloudhsmv2.model.DescribeBackupsResponse;
 import software.amazon.awssdk.services.cloudhsmv2.model.DescribeClustersRequest;
@@ -425,6 +429,55 @@ public final class AwsBackupStore implements BackupStore {
                         request.sourceBackupId(), null, "the response names no cluster id", null);
             }
             return cluster;
+        });
+    }
+
+    @Override
+    public Hsm createHsm(String region, String clusterId, String availabilityZone) {
+        Objects.requireNonNull(region, "region");
+        Objects.requireNonNull(clusterId, "clusterId");
+        Objects.requireNonNull(availabilityZone, "availabilityZone");
+        return call("CreateHsm", region, clusterId, client -> {
+            LOG.debug("CreateHsm region={} clusterId={} availabilityZone={}", region, clusterId, availabilityZone);
+            software.amazon.awssdk.services.cloudhsmv2.model.Hsm created = client.createHsm(CreateHsmRequest.builder()
+                    .clusterId(clusterId).availabilityZone(availabilityZone).build()).hsm();
+            Hsm hsm = created == null ? null : AwsMapping.toHsm(created);
+            if (hsm == null) {
+                throw new BackupServiceException(ServiceErrorKind.BAD_RESPONSE, "CreateHsm", region, clusterId, null,
+                        "the response names no HSM id", null);
+            }
+            return hsm;
+        });
+    }
+
+    @Override
+    public void deleteHsm(String region, String clusterId, String hsmId) {
+        Objects.requireNonNull(region, "region");
+        Objects.requireNonNull(clusterId, "clusterId");
+        Objects.requireNonNull(hsmId, "hsmId");
+        call("DeleteHsm", region, clusterId, client -> {
+            LOG.debug("DeleteHsm region={} clusterId={} hsmId={}", region, clusterId, hsmId);
+            client.deleteHsm(DeleteHsmRequest.builder().clusterId(clusterId).hsmId(hsmId).build());
+            return null;
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>When the answer names no cluster, the result has the requested id and state {@code DELETE_IN_PROGRESS}.
+     */
+    @Override
+    public Cluster deleteCluster(String region, String clusterId) {
+        Objects.requireNonNull(region, "region");
+        Objects.requireNonNull(clusterId, "clusterId");
+        return call("DeleteCluster", region, clusterId, client -> {
+            LOG.debug("DeleteCluster region={} clusterId={}", region, clusterId);
+            software.amazon.awssdk.services.cloudhsmv2.model.Cluster deleted = client.deleteCluster(
+                    DeleteClusterRequest.builder().clusterId(clusterId).build()).cluster();
+            Cluster cluster = deleted == null ? null : AwsMapping.toCluster(deleted, region);
+            return cluster != null ? cluster
+                    : new Cluster(clusterId, region, "DELETE_IN_PROGRESS", null, null, null, null, Map.of());
         });
     }
 

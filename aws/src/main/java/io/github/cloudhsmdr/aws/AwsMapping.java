@@ -4,7 +4,9 @@ import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupFilter;
 import io.github.cloudhsmdr.spi.BackupState;
 import io.github.cloudhsmdr.spi.Cluster;
+import io.github.cloudhsmdr.spi.ClusterCertificates;
 import io.github.cloudhsmdr.spi.CopyResult;
+import io.github.cloudhsmdr.spi.Hsm;
 import software.amazon.awssdk.services.cloudhsmv2.model.DestinationBackup;
 import software.amazon.awssdk.services.cloudhsmv2.model.Tag;
 
@@ -54,8 +56,31 @@ final class AwsMapping {
         if (c.clusterId() == null) {
             return null;
         }
+        software.amazon.awssdk.services.cloudhsmv2.model.Certificates certs = c.certificates();
+        ClusterCertificates certificates = certs == null ? null : new ClusterCertificates(certs.clusterCertificate(),
+                certs.clusterCsr(), certs.hsmCertificate(), certs.awsHardwareCertificate(),
+                certs.manufacturerHardwareCertificate());
+        List<Hsm> hsms = new ArrayList<>();
+        if (c.hasHsms()) {
+            for (software.amazon.awssdk.services.cloudhsmv2.model.Hsm h : c.hsms()) {
+                Hsm hsm = h == null ? null : toHsm(h);
+                if (hsm != null) {
+                    hsms.add(hsm);
+                }
+            }
+        }
         return new Cluster(c.clusterId(), region, c.stateAsString(), c.hsmType(), c.vpcId(), c.sourceBackupId(),
-                c.createTimestamp(), tagMap(c.tagList()));
+                c.createTimestamp(), tagMap(c.tagList()), c.modeAsString(), c.stateMessage(),
+                c.hasSubnetMapping() ? c.subnetMapping() : Map.of(), certificates, hsms);
+    }
+
+    /** @return the HSM, or {@code null} when it has no id. */
+    static Hsm toHsm(software.amazon.awssdk.services.cloudhsmv2.model.Hsm h) {
+        if (h.hsmId() == null) {
+            return null;
+        }
+        return new Hsm(h.hsmId(), h.clusterId(), h.availabilityZone(), h.subnetId(), h.eniId(), h.eniIp(),
+                h.stateAsString(), h.stateMessage());
     }
 
     /**

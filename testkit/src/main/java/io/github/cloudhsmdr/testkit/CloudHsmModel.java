@@ -4,7 +4,9 @@ import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupFilter;
 import io.github.cloudhsmdr.spi.BackupState;
 import io.github.cloudhsmdr.spi.Cluster;
+import io.github.cloudhsmdr.spi.ClusterCertificates;
 import io.github.cloudhsmdr.spi.CopyResult;
+import io.github.cloudhsmdr.spi.Hsm;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +35,18 @@ import java.util.stream.Collectors;
  * page; id and region validation with the errors AWS answers. Failures are
  * {@link CloudHsmModelException}s carrying the wire error code.
  *
+ * <p>Clusters, for restores and restore drills: CreateCluster answers CREATE_IN_PROGRESS; after
+ * {@link #clusterCreateDelay(Duration)} a cluster created from a backup is {@link #restoredClusterState(String)}
+ * (INITIALIZED by default: the AWS user guide says a restored cluster needs no initialization or activation), a
+ * new empty cluster UNINITIALIZED; a restored cluster turns ACTIVE once one of its HSMs is ACTIVE. CreateHsm
+ * answers CREATE_IN_PROGRESS and the HSM is ACTIVE after {@link #hsmCreateDelay(Duration)}; DeleteHsm leaves it
+ * DELETE_IN_PROGRESS for {@link #hsmDeleteDelay(Duration)}; DeleteCluster is refused while the cluster has HSMs,
+ * else the cluster is DELETE_IN_PROGRESS for {@link #clusterDeleteDelay(Duration)}, then DELETED. A restored
+ * cluster reports the cluster certificate, HSM type and mode of the backup's cluster. Faults:
+ * {@link #failNextClusterCreations(int)}, {@link #stickNextClusterCreations(int)}, {@link #clusterQuota(int)} /
+ * {@link #hsmQuota(int)} (CloudHsmResourceLimitExceededException), {@link #failNextClusterDeletions(int)} and
+ * {@link #failNextHsmDeletions(int)}.
+ *
  * <p>Thread-safe: every operation holds the model's lock.
  */
 public final class CloudHsmModel {
@@ -44,6 +58,8 @@ public final class CloudHsmModel {
     public static final int MAX_CLUSTERS_PAGE = 25;
     /** The largest MaxResults ListTags accepts. */
     public static final int MAX_TAGS_PAGE = 100;
+    /** How long DeleteCluster leaves a cluster DELETE_IN_PROGRESS unless {@link #clusterDeleteDelay} says otherwise. */
+    public static final Duration DEFAULT_CLUSTER_DELETE_DELAY = Duration.ofMinutes(3);
     /** The account id used in ARNs. */
     public static final String ACCOUNT_ID = "111122223333";
 
@@ -60,6 +76,19 @@ public final class CloudHsmModel {
     private Duration copyVisibilityDelay = Duration.ZERO;
     private int copiesToFail;
     private FaultHook faultHook = (operation, region) -> { };
+    private final Map<String, ClusterLife> clusterLives = new HashMap<>();
+    private final Map<String, String> clusterCertificates = new HashMap<>();
+    private Duration clusterCreateDelay = Duration.ofMinutes(6);
+    private Duration hsmCreateDelay = Duration.ofMinutes(12);
+    private Duration hsmDeleteDelay = Duration.ofMinutes(4);
+    private Duration clusterDeleteDelay = DEFAULT_CLUSTER_DELETE_DELAY;
+    private String restoredClusterState = "INITIALIZED";
+    private int clusterQuota = Integer.MAX_VALUE;
+    private int hsmQuota = Integer.MAX_VALUE;
+    private int clusterCreationsToFail;
+    private int clusterCreationsToStick;
+    private int clusterDeletionsToFail;
+    private int hsmDeletionsToFail;
 
     /**
      * A hook that runs before every operation and may throw a {@link CloudHsmModelException} to fail it.
@@ -101,6 +130,25 @@ public final class CloudHsmModel {
 
         Entry(Backup backup) {
             this.backup = backup;
+        }
+    }
+
+    /** The lifecycle of a cluster made by CreateCluster, and its HSMs. */
+    private static final class ClusterLife {
+        Instant readyAt;
+        boolean failCreation;
+        boolean stuck;
+        Instant deletedAt;
+        final Map<String, HsmLife> hsms = new LinkedHashMap<>();
+    }
+
+    private static final class HsmLife {
+        Hsm hsm;
+        Instant activeAt;
+        Instant deletedAt;
+
+        HsmLife(Hsm hsm) {
+            this.hsm = hsm;
         }
     }
 
@@ -177,6 +225,98 @@ public final class CloudHsmModel {
         }
     }
 
+    /** Sets how long CreateCluster leaves a cluster CREATE_IN_PROGRESS (default 6 minutes). */
+    public synchronized CloudHsmModel clusterCreateDelay(Duration delay) {
+        this.clusterCreateDelay = requireNonNegative(delay, "clusterCreateDelay");
+        return this;
+    }
+
+    /** Sets how long CreateHsm leaves an HSM CREATE_IN_PROGRESS (default 12 minutes). */
+    public synchronized CloudHsmModel hsmCreateDelay(Duration delay) {
+        this.hsmCreateDelay = requireNonNegative(delay, "hsmCreateDelay");
+        return this;
+    }
+
+    /** Sets how long DeleteHsm leaves an HSM DELETE_IN_PROGRESS (default 4 minutes). */
+    public synchronized CloudHsmModel hsmDeleteDelay(Duration delay) {
+        this.hsmDeleteDelay = requireNonNegative(delay, "hsmDeleteDelay");
+        return this;
+    }
+
+    /** Sets how long DeleteCluster leaves a cluster DELETE_IN_PROGRESS (default 3 minutes). */
+    public synchronized CloudHsmModel clusterDeleteDelay(Duration delay) {
+        this.clusterDeleteDelay = requireNonNegative(delay, "clusterDeleteDelay");
+        return this;
+    }
+
+    /**
+     * Sets the state a cluster created from a backup reaches when it leaves CREATE_IN_PROGRESS: {@code INITIALIZED}
+     * (the default) or {@code ACTIVE}.
+     */
+    public synchronized CloudHsmModel restoredClusterState(String state) {
+        if (!"INITIALIZED".equals(state) && !"ACTIVE".equals(state)) {
+            throw new IllegalArgumentException("restoredClusterState must be INITIALIZED or ACTIVE, was " + state);
+        }
+        this.restoredClusterState = state;
+        return this;
+    }
+
+    /** Sets how many live clusters a region may hold before CreateCluster is refused (default: no limit). */
+    public synchronized CloudHsmModel clusterQuota(int quota) {
+        this.clusterQuota = requireCount(quota, "clusterQuota");
+        return this;
+    }
+
+    /** Sets how many live HSMs a region may hold before CreateHsm is refused (default: no limit). */
+    public synchronized CloudHsmModel hsmQuota(int quota) {
+        this.hsmQuota = requireCount(quota, "hsmQuota");
+        return this;
+    }
+
+    /** The next {@code count} clusters created fail inside AWS: they end DEGRADED with a state message. */
+    public synchronized CloudHsmModel failNextClusterCreations(int count) {
+        this.clusterCreationsToFail = requireCount(count, "count");
+        return this;
+    }
+
+    /** The next {@code count} clusters created stay CREATE_IN_PROGRESS for ever. */
+    public synchronized CloudHsmModel stickNextClusterCreations(int count) {
+        this.clusterCreationsToStick = requireCount(count, "count");
+        return this;
+    }
+
+    /** The next {@code count} DeleteCluster calls fail with CloudHsmInternalFailureException. */
+    public synchronized CloudHsmModel failNextClusterDeletions(int count) {
+        this.clusterDeletionsToFail = requireCount(count, "count");
+        return this;
+    }
+
+    /** The next {@code count} DeleteHsm calls fail with CloudHsmInternalFailureException. */
+    public synchronized CloudHsmModel failNextHsmDeletions(int count) {
+        this.hsmDeletionsToFail = requireCount(count, "count");
+        return this;
+    }
+
+    /**
+     * Sets the cluster certificate (PEM) of a cluster; clusters restored from its backups afterwards report it.
+     * Without it, a cluster's certificate is derived from its id.
+     */
+    public synchronized CloudHsmModel clusterCertificate(String clusterId, String pem) {
+        clusterCertificates.put(Objects.requireNonNull(clusterId, "clusterId"), Objects.requireNonNull(pem, "pem"));
+        return this;
+    }
+
+    /** @return the cluster certificate (PEM) of {@code clusterId}: as set, or derived from its id. */
+    public synchronized String clusterCertificateOf(String clusterId) {
+        return clusterCertificates.computeIfAbsent(clusterId, CloudHsmModel::derivedCertificate);
+    }
+
+    /** @return every cluster of {@code region} as stored, DELETED ones included. */
+    public synchronized List<Cluster> clustersIn(String region) {
+        refresh();
+        return List.copyOf(clusters.getOrDefault(region, Map.of()).values());
+    }
+
     /** Adds a cluster with a generated id in {@code region}. */
     public synchronized Cluster addCluster(String region) {
         return addCluster(region, "cluster-" + randomSuffix());
@@ -187,7 +327,8 @@ public final class CloudHsmModel {
         requireRegion(region);
         requireId(CLUSTER_ID, clusterId, "ClusterId");
         Cluster c = new Cluster(clusterId, region, "ACTIVE", "hsm2m.medium", "vpc-" + randomSuffix(), null,
-                clock.instant(), Map.of());
+                clock.instant(), Map.of(), "FIPS", null, null,
+                new ClusterCertificates(clusterCertificateOf(clusterId), null, null, null, null), null);
         clusters.computeIfAbsent(region, r -> new LinkedHashMap<>()).put(clusterId, c);
         return c;
     }
@@ -470,29 +611,123 @@ public final class CloudHsmModel {
         if (backupId != null && backupId.startsWith("arn:")) {
             backupId = backupId.substring(backupId.lastIndexOf('/') + 1);
         }
+        Backup source = null;
         if (backupId != null) {
             Entry e = find(region, backupId);
             if (e.backup.state() != BackupState.READY) {
                 throw CloudHsmModelException.of(CloudHsmModelException.INVALID_REQUEST,
                         "Backup " + backupId + " is " + e.backup.state() + "; a cluster can only be created from a READY backup");
             }
+            source = e.backup;
         }
         validateTags(tags);
+        long live = clusters.getOrDefault(region, Map.of()).values().stream()
+                .filter(x -> !"DELETED".equals(x.state())).count();
+        if (live >= clusterQuota) {
+            throw CloudHsmModelException.of(CloudHsmModelException.RESOURCE_LIMIT_EXCEEDED, "The cluster quota of "
+                    + clusterQuota + " clusters in " + region + " is reached");
+        }
         String id = "cluster-" + randomSuffix();
+        Map<String, String> subnets = new LinkedHashMap<>();
+        for (int i = 0; i < subnetIds.size(); i++) {
+            subnets.put(region + (char) ('a' + i), subnetIds.get(i));
+        }
+        String origin = source == null ? null : source.isCopy() && source.originCluster() != null
+                ? source.originCluster() : source.clusterId();
+        ClusterCertificates certificates = origin != null
+                ? new ClusterCertificates(clusterCertificateOf(origin), null, null, null, null)
+                : new ClusterCertificates(null, derivedCertificate(id + "/csr"), null, null, null);
+        String mode = source != null ? source.mode() : "FIPS";
         Cluster c = new Cluster(id, region, "CREATE_IN_PROGRESS", hsmType, "vpc-" + randomSuffix(), backupId,
-                clock.instant(), tags);
+                clock.instant(), tags, mode, null, subnets, certificates, null);
         clusters.computeIfAbsent(region, r -> new LinkedHashMap<>()).put(id, c);
-        return c;
+        ClusterLife life = new ClusterLife();
+        life.readyAt = clock.instant().plus(clusterCreateDelay);
+        if (clusterCreationsToStick > 0) {
+            clusterCreationsToStick--;
+            life.stuck = true;
+        } else if (clusterCreationsToFail > 0) {
+            clusterCreationsToFail--;
+            life.failCreation = true;
+        }
+        clusterLives.put(id, life);
+        refreshClusters();
+        return clusters.get(region).get(id);
+    }
+
+    /** CreateHsm: an HSM in {@code availabilityZone}, CREATE_IN_PROGRESS, ACTIVE after the HSM creation delay. */
+    public synchronized Hsm createHsm(String region, String clusterId, String availabilityZone) {
+        before("CreateHsm", region);
+        Cluster c = findCluster(region, clusterId);
+        if (!Set.of("UNINITIALIZED", "INITIALIZED", "ACTIVE", "DEGRADED").contains(c.state())) {
+            throw CloudHsmModelException.of(CloudHsmModelException.INVALID_REQUEST,
+                    "Cluster " + clusterId + " is " + c.state() + "; HSMs cannot be added to it now");
+        }
+        String subnet = c.subnetMapping().get(availabilityZone);
+        if (subnet == null) {
+            throw CloudHsmModelException.of(CloudHsmModelException.INVALID_REQUEST, "Availability zone "
+                    + availabilityZone + " is not in the subnet mapping of " + clusterId + ": " + c.subnetMapping());
+        }
+        long live = clusters.getOrDefault(region, Map.of()).values().stream().mapToLong(x -> x.hsms().size()).sum();
+        if (live >= hsmQuota) {
+            throw CloudHsmModelException.of(CloudHsmModelException.RESOURCE_LIMIT_EXCEEDED,
+                    "The HSM quota of " + hsmQuota + " HSMs in " + region + " is reached");
+        }
+        ClusterLife life = clusterLives.computeIfAbsent(clusterId, k -> new ClusterLife());
+        String suffix = randomSuffix();
+        HsmLife h = new HsmLife(new Hsm("hsm-" + suffix, clusterId, availabilityZone, subnet, "eni-" + randomSuffix(),
+                "10.0." + random.nextInt(256) + "." + (1 + random.nextInt(254)), "CREATE_IN_PROGRESS", null));
+        h.activeAt = clock.instant().plus(hsmCreateDelay);
+        life.hsms.put(h.hsm.hsmId(), h);
+        refreshClusters();
+        return h.hsm;
+    }
+
+    /** DeleteHsm: the HSM is DELETE_IN_PROGRESS, then gone after the HSM deletion delay. */
+    public synchronized Hsm deleteHsm(String region, String clusterId, String hsmId) {
+        before("DeleteHsm", region);
+        findCluster(region, clusterId);
+        ClusterLife life = clusterLives.get(clusterId);
+        HsmLife h = life == null ? null : life.hsms.get(hsmId);
+        if (h == null) {
+            throw CloudHsmModelException.of(CloudHsmModelException.RESOURCE_NOT_FOUND,
+                    "HSM " + hsmId + " not found in cluster " + clusterId);
+        }
+        if (hsmDeletionsToFail > 0) {
+            hsmDeletionsToFail--;
+            throw CloudHsmModelException.of(CloudHsmModelException.INTERNAL_FAILURE,
+                    "An internal failure occurred deleting HSM " + hsmId + " (injected)");
+        }
+        if (h.deletedAt == null) {
+            h.hsm = new Hsm(h.hsm.hsmId(), clusterId, h.hsm.availabilityZone(), h.hsm.subnetId(), h.hsm.eniId(),
+                    h.hsm.eniIp(), "DELETE_IN_PROGRESS", null);
+            h.deletedAt = clock.instant().plus(hsmDeleteDelay);
+        }
+        refreshClusters();
+        return h.hsm;
     }
 
     /** DeleteCluster. */
     public synchronized Cluster deleteCluster(String region, String clusterId) {
         before("DeleteCluster", region);
         Cluster c = findCluster(region, clusterId);
-        Cluster deleted = new Cluster(c.clusterId(), region, "DELETED", c.hsmType(), c.vpcId(), c.sourceBackupId(),
-                c.createTimestamp(), c.tags());
-        clusters.get(region).put(clusterId, deleted);
-        return deleted;
+        if (!c.hsms().isEmpty()) {
+            throw CloudHsmModelException.of(CloudHsmModelException.INVALID_REQUEST, "Cluster " + clusterId
+                    + " still has " + c.hsms().size() + " HSM(s); delete every HSM before the cluster");
+        }
+        if (clusterDeletionsToFail > 0) {
+            clusterDeletionsToFail--;
+            throw CloudHsmModelException.of(CloudHsmModelException.INTERNAL_FAILURE,
+                    "An internal failure occurred deleting cluster " + clusterId + " (injected)");
+        }
+        if ("DELETE_IN_PROGRESS".equals(c.state())) {
+            return c;
+        }
+        ClusterLife life = clusterLives.computeIfAbsent(clusterId, k -> new ClusterLife());
+        life.deletedAt = clock.instant().plus(clusterDeleteDelay);
+        clusters.get(region).put(clusterId, withState(c, "DELETE_IN_PROGRESS", null, c.hsms()));
+        refreshClusters();
+        return clusters.get(region).get(clusterId);
     }
 
     // ----------------------------------------------------------------------------------------- helpers
@@ -503,7 +738,79 @@ public final class CloudHsmModel {
         refresh();
     }
 
+    private void refreshClusters() {
+        Instant now = clock.instant();
+        for (Map<String, Cluster> region : clusters.values()) {
+            for (Cluster c : List.copyOf(region.values())) {
+                ClusterLife life = clusterLives.get(c.clusterId());
+                if (life == null) {
+                    continue;
+                }
+                String state = c.state();
+                String message = c.stateMessage();
+                if ("CREATE_IN_PROGRESS".equals(state) && !life.stuck && life.readyAt != null
+                        && !now.isBefore(life.readyAt)) {
+                    if (life.failCreation) {
+                        state = "DEGRADED";
+                        message = "Cluster creation failed: the service could not restore the backup (injected)";
+                    } else {
+                        state = c.sourceBackupId() != null ? restoredClusterState : "UNINITIALIZED";
+                    }
+                }
+                List<Hsm> hsms = new ArrayList<>();
+                for (java.util.Iterator<HsmLife> it = life.hsms.values().iterator(); it.hasNext(); ) {
+                    HsmLife h = it.next();
+                    if (h.deletedAt != null && !now.isBefore(h.deletedAt)) {
+                        it.remove();
+                        continue;
+                    }
+                    if ("CREATE_IN_PROGRESS".equals(h.hsm.state()) && !now.isBefore(h.activeAt)) {
+                        h.hsm = new Hsm(h.hsm.hsmId(), h.hsm.clusterId(), h.hsm.availabilityZone(), h.hsm.subnetId(),
+                                h.hsm.eniId(), h.hsm.eniIp(), "ACTIVE", null);
+                    }
+                    hsms.add(h.hsm);
+                }
+                if ("INITIALIZED".equals(state) && hsms.stream().anyMatch(h -> "ACTIVE".equals(h.state()))) {
+                    state = "ACTIVE";
+                }
+                if ("DELETE_IN_PROGRESS".equals(state) && life.deletedAt != null && !now.isBefore(life.deletedAt)) {
+                    state = "DELETED";
+                }
+                region.put(c.clusterId(), withState(c, state, message, hsms));
+            }
+        }
+    }
+
+    private static Cluster withState(Cluster c, String state, String message, List<Hsm> hsms) {
+        return new Cluster(c.clusterId(), c.region(), state, c.hsmType(), c.vpcId(), c.sourceBackupId(),
+                c.createTimestamp(), c.tags(), c.mode(), message, c.subnetMapping(), c.certificates(), hsms);
+    }
+
+    private static String derivedCertificate(String seed) {
+        byte[] der;
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            der = new byte[96];
+            for (int i = 0; i < der.length; i += 32) {
+                sha.update((seed + "#" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                System.arraycopy(sha.digest(), 0, der, i, 32);
+            }
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+        return "-----BEGIN CERTIFICATE-----\n" + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'})
+                .encodeToString(der) + "\n-----END CERTIFICATE-----\n";
+    }
+
+    private static int requireCount(int count, String name) {
+        if (count < 0) {
+            throw new IllegalArgumentException(name + " must be >= 0, was " + count);
+        }
+        return count;
+    }
+
     private void refresh() {
+        refreshClusters();
         Instant now = clock.instant();
         for (Map<String, Entry> region : backups.values()) {
             for (Entry e : region.values()) {
@@ -529,7 +836,8 @@ public final class CloudHsmModel {
             Map<String, String> t = new HashMap<>(c.tags());
             change.accept(t);
             clusters.get(region).put(resourceId, new Cluster(c.clusterId(), region, c.state(), c.hsmType(), c.vpcId(),
-                    c.sourceBackupId(), c.createTimestamp(), t));
+                    c.sourceBackupId(), c.createTimestamp(), t, c.mode(), c.stateMessage(), c.subnetMapping(),
+                    c.certificates(), c.hsms()));
             return;
         }
         Entry e = find(region, resourceId);

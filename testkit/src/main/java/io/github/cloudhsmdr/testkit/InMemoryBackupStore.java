@@ -10,6 +10,7 @@ import io.github.cloudhsmdr.spi.BackupStore;
 import io.github.cloudhsmdr.spi.Cluster;
 import io.github.cloudhsmdr.spi.CopyResult;
 import io.github.cloudhsmdr.spi.CreateClusterRequest;
+import io.github.cloudhsmdr.spi.Hsm;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -127,6 +128,21 @@ public final class InMemoryBackupStore implements BackupStore {
         return call("CreateCluster", request.region(), request.sourceBackupId(),
                 () -> model.createCluster(request.region(), request.sourceBackupId(), request.hsmType(),
                         request.subnetIds(), request.tags()));
+    }
+
+    @Override
+    public Hsm createHsm(String region, String clusterId, String availabilityZone) {
+        return call("CreateHsm", region, clusterId, () -> model.createHsm(region, clusterId, availabilityZone));
+    }
+
+    @Override
+    public void deleteHsm(String region, String clusterId, String hsmId) {
+        call("DeleteHsm", region, clusterId, () -> model.deleteHsm(region, clusterId, hsmId));
+    }
+
+    @Override
+    public Cluster deleteCluster(String region, String clusterId) {
+        return call("DeleteCluster", region, clusterId, () -> model.deleteCluster(region, clusterId));
     }
 
     private <T> T call(String operation, String region, String resourceId, Supplier<T> body) {

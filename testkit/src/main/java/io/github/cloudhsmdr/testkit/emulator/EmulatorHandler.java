@@ -76,6 +76,8 @@ final class EmulatorHandler implements HttpHandler {
         operations.put("DescribeClusters", this::describeClusters);
         operations.put("CreateCluster", this::createCluster);
         operations.put("DeleteCluster", this::deleteCluster);
+        operations.put("CreateHsm", this::createHsm);
+        operations.put("DeleteHsm", this::deleteHsm);
     }
 
     /** @return the operations served. */
@@ -587,6 +589,29 @@ final class EmulatorHandler implements HttpHandler {
         Cluster c = model().deleteCluster(region, clusterId);
         ObjectNode out = Wire.MAPPER.createObjectNode();
         out.set("Cluster", Wire.cluster(c));
+        return out;
+    }
+
+    private ObjectNode createHsm(String region, ObjectNode body) {
+        String clusterId = Wire.requiredString(body, "ClusterId");
+        String zone = Wire.requiredString(body, "AvailabilityZone");
+        authorizeOn("cloudhsm:CreateHsm", region, clusterId);
+        ObjectNode out = Wire.MAPPER.createObjectNode();
+        out.set("Hsm", Wire.hsm(model().createHsm(region, clusterId, zone)));
+        return out;
+    }
+
+    private ObjectNode deleteHsm(String region, ObjectNode body) {
+        String clusterId = Wire.requiredString(body, "ClusterId");
+        String hsmId = Wire.string(body, "HsmId");
+        if (hsmId == null) {
+            throw CloudHsmModelException.of(CloudHsmModelException.INVALID_REQUEST,
+                    "DeleteHsm needs HsmId (the emulator does not look HSMs up by EniId or EniIp)");
+        }
+        authorizeOn("cloudhsm:DeleteHsm", region, clusterId);
+        model().deleteHsm(region, clusterId, hsmId);
+        ObjectNode out = Wire.MAPPER.createObjectNode();
+        out.put("HsmId", hsmId);
         return out;
     }
 

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.Cluster;
+import io.github.cloudhsmdr.spi.ClusterCertificates;
+import io.github.cloudhsmdr.spi.Hsm;
 import io.github.cloudhsmdr.testkit.CloudHsmModelException;
 
 import java.math.BigDecimal;
@@ -307,15 +309,44 @@ final class Wire {
         n.putObject("BackupRetentionPolicy").put("Type", "DAYS").put("Value", "90");
         n.put("ClusterId", c.clusterId());
         put(n, "CreateTimestamp", c.createTimestamp());
-        n.putArray("Hsms");
+        ArrayNode hsms = n.putArray("Hsms");
+        c.hsms().forEach(h -> hsms.add(hsm(h)));
         put(n, "HsmType", c.hsmType());
         put(n, "SourceBackupId", c.sourceBackupId());
         put(n, "State", c.state());
+        put(n, "StateMessage", c.stateMessage());
         put(n, "VpcId", c.vpcId());
         n.put("NetworkType", "IPV4");
+        put(n, "Mode", c.mode());
+        if (!c.subnetMapping().isEmpty()) {
+            ObjectNode m = n.putObject("SubnetMapping");
+            new TreeMap<>(c.subnetMapping()).forEach(m::put);
+        }
+        ClusterCertificates certs = c.certificates();
+        if (!ClusterCertificates.NONE.equals(certs)) {
+            ObjectNode cn = n.putObject("Certificates");
+            put(cn, "ClusterCertificate", certs.clusterCertificate());
+            put(cn, "ClusterCsr", certs.clusterCsr());
+            put(cn, "HsmCertificate", certs.hsmCertificate());
+            put(cn, "AwsHardwareCertificate", certs.awsHardwareCertificate());
+            put(cn, "ManufacturerHardwareCertificate", certs.manufacturerHardwareCertificate());
+        }
         if (!c.tags().isEmpty()) {
             n.set("TagList", tags(c.tags()));
         }
+        return n;
+    }
+
+    static ObjectNode hsm(Hsm h) {
+        ObjectNode n = MAPPER.createObjectNode();
+        put(n, "AvailabilityZone", h.availabilityZone());
+        put(n, "ClusterId", h.clusterId());
+        put(n, "SubnetId", h.subnetId());
+        put(n, "EniId", h.eniId());
+        put(n, "EniIp", h.eniIp());
+        n.put("HsmId", h.hsmId());
+        put(n, "State", h.state());
+        put(n, "StateMessage", h.stateMessage());
         return n;
     }
 }

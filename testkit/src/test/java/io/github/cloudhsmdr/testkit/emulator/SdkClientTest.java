@@ -278,8 +278,9 @@ class SdkClientTest {
         assertEquals("CREATE_IN_PROGRESS", created.cluster().stateAsString());
         assertEquals(List.of(created.cluster().clusterId()), west.describeClustersPaginator(r -> r.maxResults(1))
                 .stream().flatMap(page -> page.clusters().stream()).map(c -> c.clusterId()).collect(Collectors.toList()));
-        assertEquals("DELETED", west.deleteCluster(r -> r.clusterId(created.cluster().clusterId()))
+        assertEquals("DELETE_IN_PROGRESS", west.deleteCluster(r -> r.clusterId(created.cluster().clusterId()))
                 .cluster().stateAsString());
+        CLOCK.advance(CloudHsmModel.DEFAULT_CLUSTER_DELETE_DELAY);
         assertEquals(0, west.describeClusters().clusters().size());
         CloudHsmInvalidRequestException noSubnets = assertThrows(CloudHsmInvalidRequestException.class,
                 () -> west.createCluster(r -> r.hsmType("hsm2m.medium")));
