@@ -11,6 +11,7 @@ import io.github.cloudhsmdr.testkit.emulator.CloudHsmEmulator;
 import io.github.cloudhsmdr.testkit.emulator.DemoData;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -153,6 +154,19 @@ class ReplicationHandlerTest {
         assertTrue(point.get("RecoveryPointAge").asLong() > 0);
         assertEquals(List.of("us-east-1", "us-west-2", "eu-west-1"),
                 docs.subList(1, 4).stream().map(d -> d.get("Region").asText()).toList());
+    }
+
+    @Test
+    void carriesTheEnginesRunIdIntoTheMetricsAndClearsTheContextAfterwards() {
+        MDC.put(ReplicationHandler.RUN_ID, "run-7"); // as the engine sets it while a run goes on
+
+        handler(environment()).handleRequest(Map.of(), new TestContext("req-8", 900_000));
+
+        List<JsonNode> docs = metricDocuments();
+        assertTrue(docs.stream().allMatch(d -> "run-7".equals(d.get("RunId").asText())
+                && "req-8".equals(d.get("RequestId").asText())), docs.toString());
+        assertNull(MDC.get(ReplicationHandler.RUN_ID));
+        assertNull(MDC.get(ReplicationHandler.REQUEST_ID));
     }
 
     @Test
