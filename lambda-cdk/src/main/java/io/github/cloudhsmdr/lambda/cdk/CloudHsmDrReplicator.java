@@ -165,42 +165,23 @@ public final class CloudHsmDrReplicator extends Construct {
                 .build();
 
         Map<String, String> replicator = Map.of("Replicator", name);
-        this.errorsAlarm = function.metricErrors(MetricOptions.builder()
-                        .period(Duration.minutes(5)).statistic("Sum").build())
-                .createAlarm(this, "ErrorsAlarm", CreateAlarmOptions.builder()
-                        .alarmDescription("cloudhsm-dr " + name + ": an invocation failed (run FAILED, or a recovery "
-                                + "point CRITICAL, MISSING or UNKNOWN, or bad configuration). See the README, "
-                                + "'Alarms'.")
-                        .threshold(1)
-                        .evaluationPeriods(1)
-                        .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-                        .treatMissingData(TreatMissingData.NOT_BREACHING)
-                        .build());
-        this.recoveryPointAgeAlarm = Metric.Builder.create()
-                .namespace(NAMESPACE).metricName("OldestRecoveryPointAge").dimensionsMap(replicator)
-                .statistic("Maximum").period(every)
-                .build()
-                .createAlarm(this, "RecoveryPointAgeAlarm", CreateAlarmOptions.builder()
-                        .alarmDescription("cloudhsm-dr " + name + ": the oldest recovery point is older than "
-                                + props.rpoCriticalAfter().toHours() + " h (CRITICAL). See the README, 'Alarms'.")
-                        .threshold(props.rpoCriticalAfter().toSeconds())
-                        .evaluationPeriods(1)
-                        .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
-                        .treatMissingData(TreatMissingData.NOT_BREACHING)
-                        .build());
-        this.noSuccessfulRunAlarm = Metric.Builder.create()
-                .namespace(NAMESPACE).metricName("SuccessfulRuns").dimensionsMap(replicator)
-                .statistic("Sum").period(Duration.minutes(2 * props.schedule().toMinutes()))
-                .build()
-                .createAlarm(this, "NoSuccessfulRunAlarm", CreateAlarmOptions.builder()
-                        .alarmDescription("cloudhsm-dr " + name + ": no successful run within twice the schedule ("
-                                + 2 * props.schedule().toMinutes() + " min); no data counts as breaching. See the "
-                                + "README, 'Alarms'.")
-                        .threshold(1)
-                        .evaluationPeriods(1)
-                        .comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD)
-                        .treatMissingData(TreatMissingData.BREACHING)
-                        .build());
+        this.errorsAlarm = alarm("ErrorsAlarm", function.metricErrors(MetricOptions.builder()
+                        .period(Duration.minutes(5)).statistic("Sum").build()),
+                "an invocation failed (run FAILED, or a recovery point CRITICAL, MISSING or UNKNOWN, or bad "
+                        + "configuration)",
+                1, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, TreatMissingData.NOT_BREACHING);
+        this.recoveryPointAgeAlarm = alarm("RecoveryPointAgeAlarm", Metric.Builder.create()
+                        .namespace(NAMESPACE).metricName("OldestRecoveryPointAge").dimensionsMap(replicator)
+                        .statistic("Maximum").period(every).build(),
+                "the oldest recovery point is older than " + props.rpoCriticalAfter().toHours() + " h (CRITICAL)",
+                props.rpoCriticalAfter().toSeconds(), ComparisonOperator.GREATER_THAN_THRESHOLD,
+                TreatMissingData.NOT_BREACHING);
+        this.noSuccessfulRunAlarm = alarm("NoSuccessfulRunAlarm", Metric.Builder.create()
+                        .namespace(NAMESPACE).metricName("SuccessfulRuns").dimensionsMap(replicator)
+                        .statistic("Sum").period(Duration.minutes(2 * props.schedule().toMinutes())).build(),
+                "no successful run within twice the schedule (" + 2 * props.schedule().toMinutes()
+                        + " min); no data counts as breaching",
+                1, ComparisonOperator.LESS_THAN_THRESHOLD, TreatMissingData.BREACHING);
         props.alarmTopic().ifPresent(topic -> {
             IAlarmAction action = new SnsAction(topic);
             for (Alarm alarm : alarms()) {
@@ -208,6 +189,19 @@ public final class CloudHsmDrReplicator extends Construct {
                 alarm.addOkAction(action);
             }
         });
+    }
+
+    /** An alarm on one evaluation period of {@code metric}. */
+    private Alarm alarm(String id, Metric metric, String meaning, double threshold, ComparisonOperator comparison,
+            TreatMissingData missing) {
+        return metric.createAlarm(this, id, CreateAlarmOptions.builder()
+                .alarmDescription("cloudhsm-dr " + props.replicatorName() + ": " + meaning
+                        + ". See the README, 'Alarms'.")
+                .threshold(threshold)
+                .evaluationPeriods(1)
+                .comparisonOperator(comparison)
+                .treatMissingData(missing)
+                .build());
     }
 
     /** The values of the policy file's placeholders. */
