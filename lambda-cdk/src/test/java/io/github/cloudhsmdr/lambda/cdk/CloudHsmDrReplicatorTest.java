@@ -178,8 +178,14 @@ class CloudHsmDrReplicatorTest {
     void executionRoleHoldsExactlyTheRepositorysReplicatorPolicy() throws IOException {
         String file = Files.readString(Path.of(System.getProperty("cloudhsmdr.iam.dir", "../iam"),
                 ReplicatorPolicy.FILE));
-        Map<String, Object> expected = JSON.readValue(file.replace("<ACCOUNT_ID>", ACCOUNT)
-                .replace("<REPLICATOR_NAME>", "prod-dr"), new TypeReference<Map<String, Object>>() { });
+        // filled in as iam/README.md does it by hand: one list entry and one ARN per destination region
+        String filled = file
+                .replaceAll("\"<DESTINATION_REGION>\"", "\"us-west-2\", \"eu-west-1\"")
+                .replaceAll("\"([^\"]*)<DESTINATION_REGION>([^\"]*)\"", "[ \"$1us-west-2$2\", \"$1eu-west-1$2\" ]")
+                .replace("<SOURCE_REGION>", "us-east-1")
+                .replace("<ACCOUNT_ID>", ACCOUNT)
+                .replace("<REPLICATOR_NAME>", "prod-dr");
+        Map<String, Object> expected = JSON.readValue(filled, new TypeReference<Map<String, Object>>() { });
         Map<String, Object> role = properties(roleTrustedBy("lambda.amazonaws.com"));
         List<?> policies = (List<?>) role.get("Policies");
         assertEquals(1, policies.size());
