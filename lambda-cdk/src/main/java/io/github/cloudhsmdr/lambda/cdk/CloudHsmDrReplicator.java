@@ -2,8 +2,10 @@ package io.github.cloudhsmdr.lambda.cdk;
 
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.Token;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions;
@@ -106,8 +108,8 @@ public final class CloudHsmDrReplicator extends Construct {
         this.role = Role.Builder.create(this, "Role")
                 .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
                 .description("cloudhsm-dr replicator " + name + ": iam/replicator-policy.json")
-                .inlinePolicies(Map.of("cloudhsm-dr-replicator", PolicyDocument.fromJson(
-                        ReplicatorPolicy.document(placeholders(this, name, sourceRegion, props)))))
+                .inlinePolicies(Map.of("cloudhsm-dr-replicator", PolicyDocument.fromJson(policy(name,
+                        sourceRegion, props))))
                 .build();
         logGroup.grantWrite(role);
 
@@ -204,16 +206,28 @@ public final class CloudHsmDrReplicator extends Construct {
                 .build());
     }
 
-    /** The values of the policy file's placeholders. */
-    private static Map<String, List<String>> placeholders(Construct scope, String name, String sourceRegion,
-            CloudHsmDrReplicatorProps props) {
+    /**
+     * The policy file with its placeholders filled in. Destination regions given as a deploy-time value (a
+     * template parameter holding {@code us-west-2,eu-west-1}) become a CloudFormation list, so region-scoped
+     * statements still get one ARN per region (with {@code *} for the account in those ARNs, see
+     * {@link ReplicatorPolicy#document(Map, Map, Map)}).
+     */
+    private Map<String, Object> policy(String name, String sourceRegion, CloudHsmDrReplicatorProps props) {
         Map<String, List<String>> values = new LinkedHashMap<>();
-        values.put("ACCOUNT_ID", List.of(Stack.of(scope).getAccount()));
+        values.put("ACCOUNT_ID", List.of(Stack.of(this).getAccount()));
         values.put("PARTITION", List.of(Aws.PARTITION));
         values.put("REPLICATOR_NAME", List.of(name));
         values.put("SOURCE_REGION", List.of(sourceRegion));
-        values.put("DESTINATION_REGION", props.destinationRegions());
-        return values;
+        Map<String, List<String>> deployTime = new LinkedHashMap<>();
+        if (props.destinationRegions().stream().anyMatch(Token::isUnresolved)) {
+            deployTime.put("DESTINATION_REGION", Fn.split(",", String.join(",", props.destinationRegions())));
+        } else {
+            values.put("DESTINATION_REGION", props.destinationRegions());
+        }
+        // in an ARN built per deploy-time region the account must be literal: any account (an identity policy
+        // reaches only this account's backups anyway; CloudHSM backups have no resource policies)
+        Map<String, List<String>> beside = Map.of("ACCOUNT_ID", List.of("*"), "PARTITION", List.of("aws"));
+        return ReplicatorPolicy.document(values, deployTime, beside);
     }
 
     /** The function's {@code CLOUDHSM_DR_*} variables. */
