@@ -17,11 +17,15 @@ import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.iam.PolicyDocument;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.ApplicationLogLevel;
 import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.EventInvokeConfigOptions;
 import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.lambda.LoggingFormat;
 import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.SnapStartConf;
 import software.amazon.awscdk.services.lambda.SystemLogLevel;
 import software.amazon.awscdk.services.lambda.destinations.SqsDestination;
 import software.amazon.awscdk.services.logs.LogGroup;
@@ -48,7 +52,7 @@ import java.util.Optional;
  * <ul>
  *   <li>the function: the {@code cloudhsm-dr-lambda} handler on Java 21 (or 17), arm64, 512 MB, 15 minutes,
  *       reserved concurrency 1, JSON logs into its own log group, configured by {@code CLOUDHSM_DR_*}
- *       variables;</li>
+ *       variables; with SnapStart on request, invoked through its alias {@code live};</li>
  *   <li>an EventBridge Scheduler schedule with its own role that may only invoke this function;</li>
  *   <li>an SQS dead-letter queue: the function's on-failure destination (an invocation that failed after its
  *       retry, or that waited in Lambda's queue longer than one schedule) and the schedule's dead-letter queue
@@ -80,6 +84,7 @@ public final class CloudHsmDrReplicator extends Construct {
 
     private final CloudHsmDrReplicatorProps props;
     private final Function function;
+    private final Alias alias;
     private final Role role;
     private final LogGroup logGroup;
     private final Queue deadLetterQueue;
@@ -137,12 +142,26 @@ public final class CloudHsmDrReplicator extends Construct {
                 .applicationLogLevelV2(ApplicationLogLevel.INFO)
                 .systemLogLevelV2(SystemLogLevel.INFO)
                 .logGroup(logGroup)
-                // one retry: a run is idempotent, and a transient failure should not wait a whole schedule
+                .snapStart(props.snapStart() ? SnapStartConf.ON_PUBLISHED_VERSIONS : null)
+                .build();
+        // one retry: a run is idempotent, and a transient failure should not wait a whole schedule; an event
+        // that waited longer than one schedule is stale: the next schedule brings a fresh one
+        EventInvokeConfigOptions asyncInvocations = EventInvokeConfigOptions.builder()
                 .retryAttempts(1)
-                // an event that waited longer than one schedule is stale: the next schedule brings a fresh one
                 .maxEventAge(Duration.seconds(Math.min(props.schedule().toSeconds(), 6 * 3600)))
                 .onFailure(new SqsDestination(deadLetterQueue))
                 .build();
+        IFunction invoked;
+        if (props.snapStart()) {
+            this.alias = Alias.Builder.create(this, "Live").aliasName("live")
+                    .version(function.getCurrentVersion()).build();
+            alias.configureAsyncInvoke(asyncInvocations);
+            invoked = alias;
+        } else {
+            this.alias = null;
+            function.configureAsyncInvoke(asyncInvocations);
+            invoked = function;
+        }
 
         this.scheduleRole = Role.Builder.create(this, "ScheduleRole")
                 .assumedBy(new ServicePrincipal("scheduler.amazonaws.com"))
@@ -157,7 +176,7 @@ public final class CloudHsmDrReplicator extends Construct {
         this.schedule = Schedule.Builder.create(this, "Schedule")
                 .description("cloudhsm-dr replicator " + name + ", every " + props.schedule().toMinutes() + " min")
                 .schedule(ScheduleExpression.rate(every))
-                .target(new LambdaInvoke(function, ScheduleTargetBaseProps.builder()
+                .target(new LambdaInvoke(invoked, ScheduleTargetBaseProps.builder()
                         .role(scheduleRole)
                         .input(ScheduleTargetInput.fromObject(input))
                         .deadLetterQueue(deadLetterQueue)
@@ -264,6 +283,11 @@ public final class CloudHsmDrReplicator extends Construct {
     /** @return the function */
     public Function function() {
         return function;
+    }
+
+    /** @return the alias {@code live} the schedule invokes, when SnapStart is on */
+    public Optional<Alias> alias() {
+        return Optional.ofNullable(alias);
     }
 
     /** @return the function's execution role */

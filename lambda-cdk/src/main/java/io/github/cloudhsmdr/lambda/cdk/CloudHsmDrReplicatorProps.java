@@ -53,6 +53,7 @@ public final class CloudHsmDrReplicatorProps {
     private final int memoryMb;
     private final Duration timeout;
     private final ITopic alarmTopic;
+    private final boolean snapStart;
 
     private CloudHsmDrReplicatorProps(Builder b) {
         this.code = b.code;
@@ -72,6 +73,7 @@ public final class CloudHsmDrReplicatorProps {
         this.memoryMb = b.memoryMb;
         this.timeout = b.timeout;
         this.alarmTopic = b.alarmTopic;
+        this.snapStart = b.snapStart;
     }
 
     /** @return a builder with the defaults */
@@ -164,6 +166,11 @@ public final class CloudHsmDrReplicatorProps {
         return Optional.ofNullable(alarmTopic);
     }
 
+    /** @return true when the function runs with SnapStart, invoked through its alias {@code live} */
+    public boolean snapStart() {
+        return snapStart;
+    }
+
     /** Collects the properties; {@link #build()} checks them. Not thread-safe. */
     public static final class Builder {
         private Code code;
@@ -183,6 +190,7 @@ public final class CloudHsmDrReplicatorProps {
         private int memoryMb = 512;
         private Duration timeout = Duration.ofMinutes(15);
         private ITopic alarmTopic;
+        private boolean snapStart;
 
         private Builder() {
         }
@@ -370,6 +378,17 @@ public final class CloudHsmDrReplicatorProps {
          */
         public Builder alarmTopic(ITopic topic) {
             this.alarmTopic = topic;
+            return this;
+        }
+
+        /**
+         * @param on true to turn on SnapStart: each deployment publishes a version, snapshotted after the handler's
+         *           init (which makes no network call and no SDK client), and the schedule invokes it through
+         *           the alias {@code live} (default false: a job that runs hourly for minutes gains little)
+         * @return this
+         */
+        public Builder snapStart(boolean on) {
+            this.snapStart = on;
             return this;
         }
 

@@ -171,6 +171,7 @@ public final class DeployApp {
         if (!keepDaily.isEmpty()) {
             props.keepDaily(Integer.parseInt(keepDaily));
         }
+        props.snapStart(Boolean.parseBoolean(context(app, "snapStart", "false")));
         String email = context(app, "alarmEmail", "");
         Topic topic = Topic.Builder.create(stack, "AlarmTopic").displayName("cloudhsm-dr alarms").build();
         if (!email.isEmpty()) {
