@@ -23,7 +23,7 @@ import java.util.Map;
 
 /**
  * Plans, reports, recovery points and restore results as plain maps (strings, numbers, booleans, lists and
- * maps only, in a stable order): what the Lambda handler returns and what the CLI prints with {@code --json}.
+ * maps only, in a stable order): what the CLI prints with {@code --json}.
  * Instants are ISO-8601 strings, durations ISO-8601 ({@code PT27H}); absent values are left out.
  */
 public final class ReportMaps {

@@ -1,4 +1,4 @@
-package io.github.cloudhsmdr.examples.lambda;
+package io.github.cloudhsmdr.lambda;
 
 import io.github.cloudhsmdr.CloudHsmDrException;
 
@@ -9,10 +9,10 @@ import java.util.Objects;
 
 /**
  * Thrown by {@link ReplicationHandler} to fail the invocation: the run was FAILED (or PARTIAL with
- * {@code FAIL_ON_PARTIAL=true}), or the recovery points are CRITICAL, MISSING or UNKNOWN. Lambda reports it as
- * the invocation's error (errorType is this class, errorMessage the summary), counts it in the function's
- * {@code Errors} metric and, for asynchronous invocations such as EventBridge schedules, retries it and then
- * sends the event to the dead-letter queue or on-failure destination.
+ * {@code CLOUDHSM_DR_FAIL_ON_PARTIAL=true}), or a recovery point is CRITICAL, MISSING or UNKNOWN. Lambda reports it
+ * as the invocation's error (errorType is this class, errorMessage the summary), counts it in the function's
+ * {@code Errors} metric and, for asynchronous invocations such as EventBridge schedules, retries it and then sends
+ * the event to the on-failure destination.
  */
 public final class ReplicationFailedException extends CloudHsmDrException {
     private static final long serialVersionUID = 1L;
@@ -31,7 +31,7 @@ public final class ReplicationFailedException extends CloudHsmDrException {
         return status;
     }
 
-    /** @return what the handler would have returned: the report or recovery points as a map. */
+    /** @return what the handler would have returned: the run and the recovery points as a map. */
     public Map<String, Object> result() {
         return result;
     }
