@@ -6,6 +6,7 @@ import io.github.cloudhsmdr.RunStatus;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -332,6 +333,77 @@ class ReplicationTaskTest {
                 negative.getMessage());
         assertTrue(contradiction.getMessage().contains("PT6M") && contradiction.getMessage().contains("PT5M"),
                 contradiction.getMessage());
+    }
+
+    @Test
+    void everyRunIsFollowedByARecoveryPointMeasurementByDefault() {
+        TestReplicator replicator = new TestReplicator("dr", () -> RunStatus.FAILED);
+        ReplicationTask task = ReplicationTask.of(replicator);
+        assertTrue(task.measuresRecoveryPoints());
+        assertTrue(task.lastRecoveryPoints().isEmpty());
+
+        task.call();
+        task.call();
+
+        assertEquals(2, replicator.runs());
+        assertEquals(2, replicator.measurements(), "a FAILED run is measured too");
+        assertEquals(Instant.parse("2025-01-01T00:00:02Z"), task.lastRecoveryPoints().orElseThrow().measuredAt(),
+                "measured after the second run");
+    }
+
+    @Test
+    void measuringCanBeTurnedOffOnTheTaskOrForOneAttempt() {
+        TestReplicator replicator = TestReplicator.succeeding("dr");
+        ReplicationTask off = ReplicationTask.builder(replicator).measureRecoveryPoints(false).build();
+        ReplicationTask on = ReplicationTask.of(replicator);
+
+        off.call();
+        on.attemptMeasuring(false);
+        assertEquals(0, replicator.measurements());
+        assertTrue(off.lastRecoveryPoints().isEmpty());
+        assertFalse(off.measuresRecoveryPoints());
+
+        off.attemptMeasuring(true);
+        assertEquals(1, replicator.measurements());
+        assertTrue(off.lastRecoveryPoints().isPresent());
+    }
+
+    @Test
+    void aThrowingRunIsMeasuredAndAThrowingMeasurementLeavesTheOutcomeAlone() {
+        AtomicInteger calls = new AtomicInteger();
+        TestReplicator replicator = new TestReplicator("dr", () -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new IllegalStateException("boom");
+            }
+            return RunStatus.PARTIAL;
+        });
+        ReplicationTask task = ReplicationTask.of(replicator);
+
+        assertThrows(IllegalStateException.class, task::call);
+        assertEquals(1, replicator.measurements());
+        replicator.failMeasurementsWith(new IllegalStateException("region unreadable"));
+
+        Optional<ReplicationReport> report = task.call();
+
+        assertEquals(RunStatus.PARTIAL, report.orElseThrow().status());
+        assertEquals(2, replicator.measurements());
+        assertEquals(Instant.parse("2025-01-01T00:00:01Z"), task.lastRecoveryPoints().orElseThrow().measuredAt(),
+                "the failed measurement keeps the last one that worked");
+        assertFalse(task.isRunning());
+    }
+
+    @Test
+    void aSkippedRunMeasuresNothing() {
+        TestClock clock = new TestClock("2026-11-28T06:00:00Z");
+        RunLock lock = RunLock.inProcess(clock);
+        TestReplicator replicator = TestReplicator.succeeding("dr");
+        ReplicationTask task = ReplicationTask.builder(replicator).runLock(lock).build();
+        RunLock.Lease otherNode = lock.tryAcquire("dr", Duration.ofHours(1)).orElseThrow();
+
+        task.attempt();
+
+        assertEquals(0, replicator.measurements());
+        otherNode.close();
     }
 
     static void await(CountDownLatch latch) {

@@ -8,6 +8,7 @@ import io.github.cloudhsmdr.ReplicatorConfig;
 import io.github.cloudhsmdr.RunStatus;
 import io.github.cloudhsmdr.UndoOutcome;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,8 @@ public class TestReplicator implements BackupReplicator {
     private final AtomicInteger runs = new AtomicInteger();
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicInteger maxActive = new AtomicInteger();
+    private final AtomicInteger measurements = new AtomicInteger();
+    private volatile RuntimeException measurementFailure;
 
     public TestReplicator(String name, Supplier<RunStatus> body) {
         this.name = name;
@@ -84,9 +87,25 @@ public class TestReplicator implements BackupReplicator {
         throw new UnsupportedOperationException("test replicator deletes nothing");
     }
 
+    /** Measures recovery points as an empty report, after {@link #runs()} runs, or throws what it was given. */
     @Override
     public RecoveryPointReport measureRecoveryPoints() {
-        throw new UnsupportedOperationException("test replicator measures nothing");
+        measurements.incrementAndGet();
+        if (measurementFailure != null) {
+            throw measurementFailure;
+        }
+        return new RecoveryPointReport(name, Instant.parse("2025-01-01T00:00:00Z").plusSeconds(runs.get()),
+                Duration.ofHours(28), Duration.ofHours(32), List.of(), List.of());
+    }
+
+    /** @return how many times recovery points were measured. */
+    public int measurements() {
+        return measurements.get();
+    }
+
+    /** Makes every later measurement throw {@code failure}. */
+    public void failMeasurementsWith(RuntimeException failure) {
+        this.measurementFailure = failure;
     }
 
     @Override

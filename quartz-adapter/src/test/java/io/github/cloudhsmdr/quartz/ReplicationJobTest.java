@@ -97,6 +97,48 @@ class ReplicationJobTest {
     }
 
     @Test
+    void everyFiringMeasuresRecoveryPointsUnlessTheJobOrTheTaskSaysNot() throws Exception {
+        FakeReplicator byDefault = FakeReplicator.returning("dr", RunStatus.PARTIAL);
+        FakeReplicator jobSaysNo = FakeReplicator.returning("quiet", RunStatus.SUCCESS);
+        FakeReplicator taskSaysNo = FakeReplicator.returning("own", RunStatus.SUCCESS);
+        Scheduler scheduler = startScheduler(2, byDefault, jobSaysNo);
+        ReplicationScheduling.registry(scheduler)
+                .register(ReplicationTask.builder(taskSaysNo).measureRecoveryPoints(false).build());
+        scheduler.addJob(ReplicationScheduling.jobDetail("quiet", false), true);
+
+        ReplicationScheduling.triggerNow(scheduler, "dr");
+        assertInstanceOf(ReplicationJobException.class, listener.next().exception());
+        ReplicationScheduling.triggerNow(scheduler, "quiet");
+        assertNull(listener.next().exception());
+        ReplicationScheduling.triggerNow(scheduler, "own");
+        assertNull(listener.next().exception());
+
+        assertEquals(1, byDefault.measurements(), "measured after the PARTIAL run, by default");
+        assertEquals(0, jobSaysNo.measurements());
+        assertEquals(0, taskSaysNo.measurements());
+        assertEquals(1, jobSaysNo.runs());
+        assertEquals(1, taskSaysNo.runs());
+        assertEquals("false", scheduler.getJobDetail(ReplicationScheduling.jobKey("quiet")).getJobDataMap()
+                .getString(ReplicationJob.MEASURE_RECOVERY_POINTS_KEY));
+    }
+
+    @Test
+    void aMeasureSettingOtherThanTrueOrFalseFailsTheFiringNamingTheKey() throws Exception {
+        FakeReplicator replicator = FakeReplicator.returning("dr", RunStatus.SUCCESS);
+        Scheduler scheduler = startScheduler(2, replicator);
+        JobDetail job = ReplicationScheduling.jobDetail("dr");
+        job.getJobDataMap().put(ReplicationJob.MEASURE_RECOVERY_POINTS_KEY, "yes");
+        scheduler.addJob(job, true);
+
+        ReplicationScheduling.triggerNow(scheduler, "dr");
+
+        JobExecutionException ex = listener.next().exception();
+        assertTrue(ex.getMessage().contains("'yes' under 'cloudhsmdr.measureRecoveryPoints'"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("allowed are true and false"), ex.getMessage());
+        assertEquals(0, replicator.runs());
+    }
+
+    @Test
     void failedRunThrowsNamingReplicatorStatusAndFirstFailuresWithoutRefiring() throws Exception {
         FakeReplicator replicator = FakeReplicator.returning("nightly", RunStatus.FAILED,
                 FakeReplicator.failure("copy of backup-aaaaaaaaaaa to us-west-2 failed: throttled"),
