@@ -107,13 +107,7 @@ class ReplicationTaskTest {
 
     @Test
     void runNeverThrowsAndCountsAThrowingReplicator() {
-        AtomicInteger calls = new AtomicInteger();
-        TestReplicator replicator = new TestReplicator("dr", () -> {
-            if (calls.incrementAndGet() == 1) {
-                throw new IllegalStateException("boom");
-            }
-            return RunStatus.SUCCESS;
-        });
+        TestReplicator replicator = TestReplicator.throwingFirst("dr", RunStatus.SUCCESS);
         ReplicationTask task = ReplicationTask.of(replicator);
 
         task.run();
@@ -207,6 +201,7 @@ class ReplicationTaskTest {
         assertEquals(new RunOutcome.Skipped("dr", RunOutcome.SkipReason.RUN_LOCK_HELD_ELSEWHERE), outcome);
         assertTrue(viaCall.isEmpty());
         assertEquals(0, replicator.runs());
+        assertEquals(0, replicator.measurements(), "a skipped run measures nothing");
         assertEquals(2, task.skippedRuns());
         assertEquals(2, task.skippedByRunLock());
         assertFalse(task.isRunning(), "the in-process guard is released after a skip");
@@ -370,13 +365,7 @@ class ReplicationTaskTest {
 
     @Test
     void aThrowingRunIsMeasuredAndAThrowingMeasurementLeavesTheOutcomeAlone() {
-        AtomicInteger calls = new AtomicInteger();
-        TestReplicator replicator = new TestReplicator("dr", () -> {
-            if (calls.incrementAndGet() == 1) {
-                throw new IllegalStateException("boom");
-            }
-            return RunStatus.PARTIAL;
-        });
+        TestReplicator replicator = TestReplicator.throwingFirst("dr", RunStatus.PARTIAL);
         ReplicationTask task = ReplicationTask.of(replicator);
 
         assertThrows(IllegalStateException.class, task::call);
@@ -390,20 +379,6 @@ class ReplicationTaskTest {
         assertEquals(Instant.parse("2025-01-01T00:00:01Z"), task.lastRecoveryPoints().orElseThrow().measuredAt(),
                 "the failed measurement keeps the last one that worked");
         assertFalse(task.isRunning());
-    }
-
-    @Test
-    void aSkippedRunMeasuresNothing() {
-        TestClock clock = new TestClock("2026-11-28T06:00:00Z");
-        RunLock lock = RunLock.inProcess(clock);
-        TestReplicator replicator = TestReplicator.succeeding("dr");
-        ReplicationTask task = ReplicationTask.builder(replicator).runLock(lock).build();
-        RunLock.Lease otherNode = lock.tryAcquire("dr", Duration.ofHours(1)).orElseThrow();
-
-        task.attempt();
-
-        assertEquals(0, replicator.measurements());
-        otherNode.close();
     }
 
     static void await(CountDownLatch latch) {

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -36,6 +37,17 @@ public class TestReplicator implements BackupReplicator {
 
     public static TestReplicator succeeding(String name) {
         return new TestReplicator(name, () -> RunStatus.SUCCESS);
+    }
+
+    /** @return a replicator whose first run throws {@code IllegalStateException("boom")}; later runs return {@code then}. */
+    public static TestReplicator throwingFirst(String name, RunStatus then) {
+        AtomicBoolean thrown = new AtomicBoolean();
+        return new TestReplicator(name, () -> {
+            if (thrown.compareAndSet(false, true)) {
+                throw new IllegalStateException("boom");
+            }
+            return then;
+        });
     }
 
     public static ReplicationReport report(String name, RunStatus status) {

@@ -44,6 +44,14 @@ class ReplicationMetricsTest {
     private final MutableClock clock = MutableClock.at("2026-11-01T12:00:00Z");
     private final CloudHsmModel model = new CloudHsmModel(clock).copyDelay(Duration.ZERO);
     private final String cluster = model.addCluster(SOURCE).clusterId();
+    /** Meters of replicator "dr" fed with hand-made reports, on a registry of their own. */
+    private final ReplicationMetrics metrics = ReplicationMetrics.of("dr");
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final Instant t0 = Instant.parse("2026-11-01T00:00:00Z");
+
+    ReplicationMetricsTest() {
+        metrics.bindTo(registry);
+    }
 
     private BackupReplicator replicator(ReplicationMetrics metrics) {
         return BackupReplicator.builder().name("prod-dr").sourceRegion(SOURCE).destinationRegions(WEST, EU)
@@ -55,11 +63,11 @@ class ReplicationMetricsTest {
     void aScheduledRunShowsUpInPrometheusTextWithBaseUnitsAndTags() {
         model.addBackup(SOURCE, cluster, clock.instant().minus(Duration.ofHours(3)));
         model.addBackup(SOURCE, cluster, clock.instant().minus(Duration.ofHours(27)));
-        ReplicationMetrics metrics = ReplicationMetrics.of("prod-dr");
+        ReplicationMetrics prodDr = ReplicationMetrics.of("prod-dr");
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        metrics.bindTo(prometheus);
+        prodDr.bindTo(prometheus);
 
-        try (BackupReplicator replicator = replicator(metrics)) {
+        try (BackupReplicator replicator = replicator(prodDr)) {
             ReplicationTask.of(replicator).call();
         }
 
@@ -96,25 +104,21 @@ class ReplicationMetricsTest {
                 throw CloudHsmModelException.of(CloudHsmModelException.THROTTLING, "injected throttle");
             }
         });
-        ReplicationMetrics metrics = ReplicationMetrics.of("prod-dr");
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        metrics.bindTo(registry);
+        ReplicationMetrics prodDr = ReplicationMetrics.of("prod-dr");
+        SimpleMeterRegistry simple = new SimpleMeterRegistry();
+        prodDr.bindTo(simple);
 
-        try (BackupReplicator replicator = replicator(metrics)) {
+        try (BackupReplicator replicator = replicator(prodDr)) {
             assertEquals(RunStatus.SUCCESS, replicator.replicate().status());
         }
 
-        assertEquals(2.0, registry.get(ReplicationMetrics.RETRIES).tag("replicator", "prod-dr")
+        assertEquals(2.0, simple.get(ReplicationMetrics.RETRIES).tag("replicator", "prod-dr")
                 .tag("operation", "CopyBackupToRegion").tag("kind", "THROTTLING").tag("region", SOURCE)
                 .counter().count());
     }
 
     @Test
     void failedRunsDeletionsAndLastSuccessAreKeptApart() {
-        ReplicationMetrics metrics = ReplicationMetrics.of("dr");
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        metrics.bindTo(registry);
-        Instant t0 = Instant.parse("2026-11-01T00:00:00Z");
         Failure denied = new Failure(ServiceErrorKind.ACCESS_DENIED, "DeleteBackup", "denied", 1);
         DestinationOutcome pair = new DestinationOutcome("cluster-aaaaaaaaaaa", WEST, RunStatus.PARTIAL,
                 List.of(new CopyOutcome("backup-1", t0, CopyAction.FAILED, null, null, "", denied),
@@ -146,12 +150,9 @@ class ReplicationMetricsTest {
 
     @Test
     void gaugesAreNaNBeforeTheFirstRunAndAGaugeBoundLateShowsWhatHappenedBefore() {
-        ReplicationMetrics metrics = ReplicationMetrics.of("dr");
-        SimpleMeterRegistry early = new SimpleMeterRegistry();
-        metrics.bindTo(early);
+        SimpleMeterRegistry early = registry;
         assertTrue(Double.isNaN(gauge(early, ReplicationMetrics.LAST_SUCCESS)));
         assertTrue(Double.isNaN(gauge(early, ReplicationMetrics.RECOVERY_POINT_WORST_STATUS)));
-        Instant t0 = Instant.parse("2026-11-01T00:00:00Z");
         metrics.onRecoveryPointsMeasured(points(t0, List.of(point("cluster-aaaaaaaaaaa", WEST,
                 RecoveryPointStatus.CRITICAL, Duration.ofHours(40))), List.of()));
 
@@ -170,10 +171,6 @@ class ReplicationMetricsTest {
 
     @Test
     void aPointThatCouldNotBeMeasuredTurnsUnknownAndOneNoLongerListedGoesAway() {
-        ReplicationMetrics metrics = ReplicationMetrics.of("dr");
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        metrics.bindTo(registry);
-        Instant t0 = Instant.parse("2026-11-01T00:00:00Z");
         metrics.onRecoveryPointsMeasured(points(t0, List.of(
                 point("cluster-aaaaaaaaaaa", WEST, RecoveryPointStatus.OK, Duration.ofHours(2)),
                 point("cluster-bbbbbbbbbbb", WEST, RecoveryPointStatus.OK, Duration.ofHours(2))), List.of()));
@@ -203,10 +200,6 @@ class ReplicationMetricsTest {
 
     @Test
     void eventsOfAnotherReplicatorAreIgnored() {
-        ReplicationMetrics metrics = ReplicationMetrics.of("dr");
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        metrics.bindTo(registry);
-        Instant t0 = Instant.parse("2026-11-01T00:00:00Z");
 
         metrics.onRunFinished(new ReplicationReport("other", SOURCE, t0, t0, RunStatus.FAILED, List.of(), List.of()));
 
