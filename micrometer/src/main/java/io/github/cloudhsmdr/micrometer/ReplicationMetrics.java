@@ -230,7 +230,8 @@ public final class ReplicationMetrics implements ReplicationListener, MeterBinde
      * @return the count, or empty when unknown
      */
     static OptionalLong untaggedCopies(DestinationOutcome outcome) {
-        // DestinationOutcome does not count untagged copies yet: the gauge stays NaN ("unknown") until it does
+        // the report does not count untagged copies yet, so the gauge says "unknown" (NaN) rather than a false 0;
+        // once DestinationOutcome carries untaggedCopies(), return it here
         return OptionalLong.empty();
     }
 
