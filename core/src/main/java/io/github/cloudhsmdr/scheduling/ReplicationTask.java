@@ -1,6 +1,7 @@
 package io.github.cloudhsmdr.scheduling;
 
 import io.github.cloudhsmdr.BackupReplicator;
+import io.github.cloudhsmdr.RecoveryPointReport;
 import io.github.cloudhsmdr.ReplicationReport;
 import io.github.cloudhsmdr.internal.Bounds;
 import org.slf4j.Logger;
@@ -37,6 +38,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * another node may start; a run that took longer is logged at WARN. A lock that cannot be read (a database
  * error) fails the invocation like a throwing replicator; a lock that cannot be released is logged at WARN
  * and stays held until it expires, and the run's report stands.
+ *
+ * <p><b>Recovery points after every run.</b> Unless built with {@link Builder#measureRecoveryPoints(boolean)
+ * measureRecoveryPoints(false)}, each invocation that ran the replicator (whatever its status, and also when it
+ * threw) then calls {@link BackupReplicator#measureRecoveryPoints()}, so the replicator's listeners (metrics,
+ * alerts) and {@link #lastRecoveryPoints()} always hold the recovery points as they were right after the latest
+ * run. The measurement only reads; it happens while the run still holds the in-process guard and the run lock. A
+ * measurement that throws is logged at WARN and changes nothing else: the run's report or exception stands. A
+ * skipped invocation measures nothing.
  *
  * <p><b>Two entry points, two error contracts.</b>
  * <ul>
@@ -83,12 +92,14 @@ public final class ReplicationTask implements Runnable, Callable<Optional<Replic
     private final String lockName;
     private final Duration lockAtMostFor;
     private final Duration lockAtLeastFor;
+    private final boolean measureRecoveryPoints;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicLong completedRuns = new AtomicLong();
     private final AtomicLong skippedRuns = new AtomicLong();
     private final AtomicLong skippedByRunLock = new AtomicLong();
     private final AtomicLong abortedRuns = new AtomicLong();
     private final AtomicReference<ReplicationReport> lastReport = new AtomicReference<>();
+    private final AtomicReference<RecoveryPointReport> lastRecoveryPoints = new AtomicReference<>();
 
     private ReplicationTask(Builder b, String name) {
         this.replicator = b.replicator;
@@ -97,6 +108,7 @@ public final class ReplicationTask implements Runnable, Callable<Optional<Replic
         this.lockName = b.lockName != null ? b.lockName : name;
         this.lockAtMostFor = b.lockAtMostFor;
         this.lockAtLeastFor = b.lockAtLeastFor;
+        this.measureRecoveryPoints = b.measureRecoveryPoints;
     }
 
     /**
@@ -146,6 +158,22 @@ public final class ReplicationTask implements Runnable, Callable<Optional<Replic
      *                                                  not run)
      */
     public RunOutcome attempt() {
+        return attemptMeasuring(measureRecoveryPoints);
+    }
+
+    /**
+     * Runs the replicator once, like {@link #attempt()}, measuring recovery points afterwards when
+     * {@code measureRecoveryPoints} is true, whatever this task was built with: for adapters whose own
+     * configuration decides (the Quartz job's data, for one).
+     *
+     * @param measureRecoveryPoints whether to call {@link BackupReplicator#measureRecoveryPoints()} after the run
+     * @return {@link RunOutcome.Completed} with the report, or {@link RunOutcome.Skipped} with the reason
+     * @throws RuntimeException whatever the replicator threw, unchanged and not logged
+     * @throws IllegalStateException when the replicator returned no report
+     * @throws io.github.cloudhsmdr.CloudHsmDrException when the run lock could not be read (the replicator did
+     *                                                  not run)
+     */
+    public RunOutcome attemptMeasuring(boolean measureRecoveryPoints) {
         if (!running.compareAndSet(false, true)) {
             long skipped = skippedRuns.incrementAndGet();
             LOG.warn("replicator={} run skipped: the previous run is still in progress in this process "
@@ -172,7 +200,14 @@ public final class ReplicationTask implements Runnable, Callable<Optional<Replic
                 }
                 lease = acquired.get();
             }
-            ReplicationReport report = runReplicator();
+            ReplicationReport report;
+            try {
+                report = runReplicator();
+            } catch (RuntimeException e) {
+                measureIf(measureRecoveryPoints);
+                throw e;
+            }
+            measureIf(measureRecoveryPoints);
             if (lease != null && report.duration().compareTo(lockAtMostFor) > 0) {
                 LOG.warn("replicator={} run took {}, longer than lockAtMostFor {}: run lock '{}' expired during the "
                         + "run and another run may have started meanwhile; raise lockAtMostFor above the longest "
@@ -200,6 +235,21 @@ public final class ReplicationTask implements Runnable, Callable<Optional<Replic
         } catch (RuntimeException | Error e) {
             abortedRuns.incrementAndGet();
             throw e;
+        }
+    }
+
+    private void measureIf(boolean measure) {
+        if (!measure) {
+            return;
+        }
+        try {
+            RecoveryPointReport points = replicator.measureRecoveryPoints();
+            if (points != null) {
+                lastRecoveryPoints.set(points);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("replicator={} recovery points could not be measured after the run; the run's outcome stands",
+                    name, e);
         }
     }
 
@@ -285,6 +335,19 @@ public final class ReplicationTask implements Runnable, Callable<Optional<Replic
         return abortedRuns.get();
     }
 
+    /** @return whether each run is followed by {@link BackupReplicator#measureRecoveryPoints()} (default true). */
+    public boolean measuresRecoveryPoints() {
+        return measureRecoveryPoints;
+    }
+
+    /**
+     * @return the recovery points measured after the most recent run that measured them, if any (see
+     *         {@link Builder#measureRecoveryPoints(boolean)})
+     */
+    public Optional<RecoveryPointReport> lastRecoveryPoints() {
+        return Optional.ofNullable(lastRecoveryPoints.get());
+    }
+
     /** @return the report of the most recent run that returned one, if any. */
     public Optional<ReplicationReport> lastReport() {
         return Optional.ofNullable(lastReport.get());
@@ -294,7 +357,8 @@ public final class ReplicationTask implements Runnable, Callable<Optional<Replic
     public String toString() {
         return "ReplicationTask[replicator=" + name + ", running=" + running.get() + ", runLock=" + runLock
                 + ", completedRuns=" + completedRuns.get() + ", skippedRuns=" + skippedRuns.get()
-                + ", skippedByRunLock=" + skippedByRunLock.get() + ", abortedRuns=" + abortedRuns.get() + "]";
+                + ", skippedByRunLock=" + skippedByRunLock.get() + ", abortedRuns=" + abortedRuns.get()
+                + ", measureRecoveryPoints=" + measureRecoveryPoints + "]";
     }
 
     /**
@@ -308,6 +372,7 @@ public final class ReplicationTask implements Runnable, Callable<Optional<Replic
      *   <tr><td>{@code lockAtMostFor}</td><td>{@link ReplicationTask#DEFAULT_LOCK_AT_MOST_FOR} (2 hours);
      *       must exceed the longest run</td></tr>
      *   <tr><td>{@code lockAtLeastFor}</td><td>zero</td></tr>
+     *   <tr><td>{@code measureRecoveryPoints}</td><td>true: measure recovery points after every run</td></tr>
      * </table>
      */
     public static final class Builder {
@@ -316,6 +381,7 @@ public final class ReplicationTask implements Runnable, Callable<Optional<Replic
         private String lockName;
         private Duration lockAtMostFor = DEFAULT_LOCK_AT_MOST_FOR;
         private Duration lockAtLeastFor = Duration.ZERO;
+        private boolean measureRecoveryPoints = true;
 
         private Builder(BackupReplicator replicator) {
             this.replicator = replicator;
@@ -355,6 +421,16 @@ public final class ReplicationTask implements Runnable, Callable<Optional<Replic
          */
         public Builder lockAtLeastFor(Duration lockAtLeastFor) {
             this.lockAtLeastFor = Objects.requireNonNull(lockAtLeastFor, "lockAtLeastFor");
+            return this;
+        }
+
+        /**
+         * Whether every run is followed by {@link BackupReplicator#measureRecoveryPoints()}, so the replicator's
+         * listeners (metrics, health) see the recovery points right after each run. Default true; turn it off
+         * when something else measures them on its own schedule.
+         */
+        public Builder measureRecoveryPoints(boolean measureRecoveryPoints) {
+            this.measureRecoveryPoints = measureRecoveryPoints;
             return this;
         }
 

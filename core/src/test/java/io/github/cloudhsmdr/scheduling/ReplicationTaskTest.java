@@ -6,6 +6,7 @@ import io.github.cloudhsmdr.RunStatus;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -106,13 +107,7 @@ class ReplicationTaskTest {
 
     @Test
     void runNeverThrowsAndCountsAThrowingReplicator() {
-        AtomicInteger calls = new AtomicInteger();
-        TestReplicator replicator = new TestReplicator("dr", () -> {
-            if (calls.incrementAndGet() == 1) {
-                throw new IllegalStateException("boom");
-            }
-            return RunStatus.SUCCESS;
-        });
+        TestReplicator replicator = TestReplicator.throwingFirst("dr", RunStatus.SUCCESS);
         ReplicationTask task = ReplicationTask.of(replicator);
 
         task.run();
@@ -206,6 +201,7 @@ class ReplicationTaskTest {
         assertEquals(new RunOutcome.Skipped("dr", RunOutcome.SkipReason.RUN_LOCK_HELD_ELSEWHERE), outcome);
         assertTrue(viaCall.isEmpty());
         assertEquals(0, replicator.runs());
+        assertEquals(0, replicator.measurements(), "a skipped run measures nothing");
         assertEquals(2, task.skippedRuns());
         assertEquals(2, task.skippedByRunLock());
         assertFalse(task.isRunning(), "the in-process guard is released after a skip");
@@ -332,6 +328,57 @@ class ReplicationTaskTest {
                 negative.getMessage());
         assertTrue(contradiction.getMessage().contains("PT6M") && contradiction.getMessage().contains("PT5M"),
                 contradiction.getMessage());
+    }
+
+    @Test
+    void everyRunIsFollowedByARecoveryPointMeasurementByDefault() {
+        TestReplicator replicator = new TestReplicator("dr", () -> RunStatus.FAILED);
+        ReplicationTask task = ReplicationTask.of(replicator);
+        assertTrue(task.measuresRecoveryPoints());
+        assertTrue(task.lastRecoveryPoints().isEmpty());
+
+        task.call();
+        task.call();
+
+        assertEquals(2, replicator.runs());
+        assertEquals(2, replicator.measurements(), "a FAILED run is measured too");
+        assertEquals(Instant.parse("2025-01-01T00:00:02Z"), task.lastRecoveryPoints().orElseThrow().measuredAt(),
+                "measured after the second run");
+    }
+
+    @Test
+    void measuringCanBeTurnedOffOnTheTaskOrForOneAttempt() {
+        TestReplicator replicator = TestReplicator.succeeding("dr");
+        ReplicationTask off = ReplicationTask.builder(replicator).measureRecoveryPoints(false).build();
+        ReplicationTask on = ReplicationTask.of(replicator);
+
+        off.call();
+        on.attemptMeasuring(false);
+        assertEquals(0, replicator.measurements());
+        assertTrue(off.lastRecoveryPoints().isEmpty());
+        assertFalse(off.measuresRecoveryPoints());
+
+        off.attemptMeasuring(true);
+        assertEquals(1, replicator.measurements());
+        assertTrue(off.lastRecoveryPoints().isPresent());
+    }
+
+    @Test
+    void aThrowingRunIsMeasuredAndAThrowingMeasurementLeavesTheOutcomeAlone() {
+        TestReplicator replicator = TestReplicator.throwingFirst("dr", RunStatus.PARTIAL);
+        ReplicationTask task = ReplicationTask.of(replicator);
+
+        assertThrows(IllegalStateException.class, task::call);
+        assertEquals(1, replicator.measurements());
+        replicator.failMeasurementsWith(new IllegalStateException("region unreadable"));
+
+        Optional<ReplicationReport> report = task.call();
+
+        assertEquals(RunStatus.PARTIAL, report.orElseThrow().status());
+        assertEquals(2, replicator.measurements());
+        assertEquals(Instant.parse("2025-01-01T00:00:01Z"), task.lastRecoveryPoints().orElseThrow().measuredAt(),
+                "the failed measurement keeps the last one that worked");
+        assertFalse(task.isRunning());
     }
 
     static void await(CountDownLatch latch) {

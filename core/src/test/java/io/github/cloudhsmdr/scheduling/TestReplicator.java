@@ -8,10 +8,12 @@ import io.github.cloudhsmdr.ReplicatorConfig;
 import io.github.cloudhsmdr.RunStatus;
 import io.github.cloudhsmdr.UndoOutcome;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -25,6 +27,8 @@ public class TestReplicator implements BackupReplicator {
     private final AtomicInteger runs = new AtomicInteger();
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicInteger maxActive = new AtomicInteger();
+    private final AtomicInteger measurements = new AtomicInteger();
+    private volatile RuntimeException measurementFailure;
 
     public TestReplicator(String name, Supplier<RunStatus> body) {
         this.name = name;
@@ -33,6 +37,17 @@ public class TestReplicator implements BackupReplicator {
 
     public static TestReplicator succeeding(String name) {
         return new TestReplicator(name, () -> RunStatus.SUCCESS);
+    }
+
+    /** @return a replicator whose first run throws {@code IllegalStateException("boom")}; later runs return {@code then}. */
+    public static TestReplicator throwingFirst(String name, RunStatus then) {
+        AtomicBoolean thrown = new AtomicBoolean();
+        return new TestReplicator(name, () -> {
+            if (thrown.compareAndSet(false, true)) {
+                throw new IllegalStateException("boom");
+            }
+            return then;
+        });
     }
 
     public static ReplicationReport report(String name, RunStatus status) {
@@ -84,9 +99,25 @@ public class TestReplicator implements BackupReplicator {
         throw new UnsupportedOperationException("test replicator deletes nothing");
     }
 
+    /** Measures recovery points as an empty report, after {@link #runs()} runs, or throws what it was given. */
     @Override
     public RecoveryPointReport measureRecoveryPoints() {
-        throw new UnsupportedOperationException("test replicator measures nothing");
+        measurements.incrementAndGet();
+        if (measurementFailure != null) {
+            throw measurementFailure;
+        }
+        return new RecoveryPointReport(name, Instant.parse("2025-01-01T00:00:00Z").plusSeconds(runs.get()),
+                Duration.ofHours(28), Duration.ofHours(32), List.of(), List.of());
+    }
+
+    /** @return how many times recovery points were measured. */
+    public int measurements() {
+        return measurements.get();
+    }
+
+    /** Makes every later measurement throw {@code failure}. */
+    public void failMeasurementsWith(RuntimeException failure) {
+        this.measurementFailure = failure;
     }
 
     @Override

@@ -56,6 +56,12 @@ import java.util.List;
  * never unschedules the trigger: the next firing tries again, so a node that registers the replicator
  * late recovers by itself.
  *
+ * <p><b>Recovery points after every run.</b> A firing that ran the replicator then measures its recovery points
+ * ({@link io.github.cloudhsmdr.BackupReplicator#measureRecoveryPoints()}), so the replicator's listeners (metrics,
+ * alerts) stay fresh; turn it off per job with {@link #MEASURE_RECOVERY_POINTS_KEY} or per replicator with a task
+ * built with {@code measureRecoveryPoints(false)}. A measurement that fails is logged and leaves the firing's
+ * outcome alone.
+ *
  * <p><b>Interruption.</b> {@link #interrupt()} (e.g. {@link Scheduler#interrupt(org.quartz.JobKey)})
  * interrupts the thread running the replicator, which stops waiting and reports what it did.
  *
@@ -68,6 +74,15 @@ import java.util.List;
 public final class ReplicationJob implements InterruptableJob {
     /** The {@link org.quartz.JobDataMap} key of the replicator's name. */
     public static final String REPLICATOR_NAME_KEY = "cloudhsmdr.replicatorName";
+
+    /**
+     * The optional {@link org.quartz.JobDataMap} key that says whether a run is followed by
+     * {@link io.github.cloudhsmdr.BackupReplicator#measureRecoveryPoints()}: {@code "true"} or {@code "false"}
+     * (a string, for {@code useProperties=true}). Without it the registered {@link ReplicationTask}'s setting
+     * applies, which is on unless the task was built with {@code measureRecoveryPoints(false)}. Set it with
+     * {@link ReplicationScheduling#jobDetail(String, boolean)}.
+     */
+    public static final String MEASURE_RECOVERY_POINTS_KEY = "cloudhsmdr.measureRecoveryPoints";
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationJob.class);
     private static final int FAILURES_IN_MESSAGE = 3;
@@ -89,6 +104,7 @@ public final class ReplicationJob implements InterruptableJob {
                     + "': build it with ReplicationScheduling.jobDetail(name)", null);
         }
         ReplicationTask task = lookUp(context, name);
+        boolean measure = measureRecoveryPoints(context, name, task);
         if (context.isRecovering()) {
             LOG.info("replicator={} recovering a run left unfinished by a failed scheduler instance: "
                             + "originalScheduledFireTime={} fireInstanceId={}", name,
@@ -108,7 +124,7 @@ public final class ReplicationJob implements InterruptableJob {
         RunOutcome outcome;
         boolean interrupted;
         try {
-            outcome = task.attempt();
+            outcome = task.attemptMeasuring(measure);
         } catch (RuntimeException e) {
             throw new ReplicationJobException(name, null, "replicator '" + name + "' run FAILED: it threw "
                     + e.getClass().getName() + ": " + e.getMessage() + interruptedNote(), e);
@@ -134,6 +150,20 @@ public final class ReplicationJob implements InterruptableJob {
             return;
         }
         throw new ReplicationJobException(name, report, describe(name, report, interrupted), null);
+    }
+
+    private static boolean measureRecoveryPoints(JobExecutionContext context, String name, ReplicationTask task)
+            throws JobExecutionException {
+        Object value = context.getMergedJobDataMap().get(MEASURE_RECOVERY_POINTS_KEY);
+        if (value == null) {
+            return task.measuresRecoveryPoints();
+        }
+        String text = value.toString().trim();
+        if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(text);
+        }
+        throw new ReplicationJobException(name, null, "job " + context.getJobDetail().getKey() + " has '" + value
+                + "' under '" + MEASURE_RECOVERY_POINTS_KEY + "' in its JobDataMap: allowed are true and false", null);
     }
 
     private ReplicationTask lookUp(JobExecutionContext context, String name) throws JobExecutionException {

@@ -167,13 +167,28 @@ public final class ReplicationScheduling {
      * alone.
      */
     public static JobDetail jobDetail(String replicatorName) {
+        return jobBuilder(replicatorName).build();
+    }
+
+    /**
+     * The durable, recoverable job definition for replicator {@code replicatorName}, saying whether each run is
+     * followed by a measurement of the replicator's recovery points (under
+     * {@link ReplicationJob#MEASURE_RECOVERY_POINTS_KEY}); {@link #jobDetail(String)} leaves it to the registered
+     * task, which measures by default. Store it with {@link #schedule(Scheduler, JobDetail, Trigger)}.
+     */
+    public static JobDetail jobDetail(String replicatorName, boolean measureRecoveryPoints) {
+        return jobBuilder(replicatorName)
+                .usingJobData(ReplicationJob.MEASURE_RECOVERY_POINTS_KEY, Boolean.toString(measureRecoveryPoints))
+                .build();
+    }
+
+    private static JobBuilder jobBuilder(String replicatorName) {
         return JobBuilder.newJob(ReplicationJob.class)
                 .withIdentity(jobKey(replicatorName))
                 .withDescription("cloudhsm-dr replication run of replicator '" + replicatorName + "'")
                 .usingJobData(ReplicationJob.REPLICATOR_NAME_KEY, replicatorName)
                 .storeDurably()
-                .requestRecovery(true)
-                .build();
+                .requestRecovery(true);
     }
 
     /**

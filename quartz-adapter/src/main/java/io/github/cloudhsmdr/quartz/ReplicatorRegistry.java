@@ -76,7 +76,7 @@ public final class ReplicatorRegistry {
         tasks.compute(name, (n, existing) -> existing != null && existing.replicator() == replicator
                 && existing.runLock() == runLock && existing.lockName().equals(name)
                 && existing.lockAtMostFor().equals(ReplicationTask.DEFAULT_LOCK_AT_MOST_FOR)
-                && existing.lockAtLeastFor().isZero()
+                && existing.lockAtLeastFor().isZero() && existing.measuresRecoveryPoints()
                 ? existing : ReplicationTask.builder(replicator).runLock(runLock).build());
         LOG.debug("replicator={} registered with runLock={}; registered={}", name, runLock, names());
         return this;

@@ -10,6 +10,7 @@ import io.github.cloudhsmdr.RunStatus;
 import io.github.cloudhsmdr.UndoOutcome;
 import io.github.cloudhsmdr.ServiceErrorKind;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,6 +32,7 @@ class FakeReplicator implements BackupReplicator {
     private final AtomicInteger runs = new AtomicInteger();
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicInteger maxActive = new AtomicInteger();
+    private final AtomicInteger measurements = new AtomicInteger();
 
     FakeReplicator(String name, Body body) {
         this.name = name;
@@ -99,7 +101,13 @@ class FakeReplicator implements BackupReplicator {
 
     @Override
     public RecoveryPointReport measureRecoveryPoints() {
-        throw new UnsupportedOperationException("fake replicator measures nothing");
+        measurements.incrementAndGet();
+        return new RecoveryPointReport(name, Instant.now(), Duration.ofHours(28), Duration.ofHours(32), List.of(),
+                List.of());
+    }
+
+    int measurements() {
+        return measurements.get();
     }
 
     @Override

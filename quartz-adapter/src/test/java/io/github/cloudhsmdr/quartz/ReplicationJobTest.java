@@ -49,12 +49,12 @@ class ReplicationJobTest {
     }
 
     /**
-     * A firing ends a moment after its listeners ran, and until then {@code triggerNow} answers false (a run is in
-     * progress): triggers again until a firing is added.
+     * Triggers {@code name} now. A firing ends a moment after its listeners ran, and until then triggerNow
+     * answers false (the one-off trigger is still COMPLETE), so this asks again, for at most 10 s.
      */
-    private static void triggerOnceIdle(Scheduler scheduler, String replicator) {
+    private static void triggerOnceTheLastFiringEnded(Scheduler scheduler, String name) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!ReplicationScheduling.triggerNow(scheduler, replicator)) {
+        while (!ReplicationScheduling.triggerNow(scheduler, name)) {
             assertTrue(System.nanoTime() < deadline, "once the run ended, a new one can start");
             Thread.onSpinWait();
         }
@@ -106,6 +106,48 @@ class ReplicationJobTest {
         }
         assertTrue(replicator.runs() >= 3);
         assertEquals(1, replicator.maxActive());
+    }
+
+    @Test
+    void everyFiringMeasuresRecoveryPointsUnlessTheJobOrTheTaskSaysNot() throws Exception {
+        FakeReplicator byDefault = FakeReplicator.returning("dr", RunStatus.PARTIAL);
+        FakeReplicator jobSaysNo = FakeReplicator.returning("quiet", RunStatus.SUCCESS);
+        FakeReplicator taskSaysNo = FakeReplicator.returning("own", RunStatus.SUCCESS);
+        Scheduler scheduler = startScheduler(2, byDefault, jobSaysNo);
+        ReplicationScheduling.registry(scheduler)
+                .register(ReplicationTask.builder(taskSaysNo).measureRecoveryPoints(false).build());
+        scheduler.addJob(ReplicationScheduling.jobDetail("quiet", false), true);
+
+        ReplicationScheduling.triggerNow(scheduler, "dr");
+        assertInstanceOf(ReplicationJobException.class, listener.next().exception());
+        ReplicationScheduling.triggerNow(scheduler, "quiet");
+        assertNull(listener.next().exception());
+        ReplicationScheduling.triggerNow(scheduler, "own");
+        assertNull(listener.next().exception());
+
+        assertEquals(1, byDefault.measurements(), "measured after the PARTIAL run, by default");
+        assertEquals(0, jobSaysNo.measurements());
+        assertEquals(0, taskSaysNo.measurements());
+        assertEquals(1, jobSaysNo.runs());
+        assertEquals(1, taskSaysNo.runs());
+        assertEquals("false", scheduler.getJobDetail(ReplicationScheduling.jobKey("quiet")).getJobDataMap()
+                .getString(ReplicationJob.MEASURE_RECOVERY_POINTS_KEY));
+    }
+
+    @Test
+    void aMeasureSettingOtherThanTrueOrFalseFailsTheFiringNamingTheKey() throws Exception {
+        FakeReplicator replicator = FakeReplicator.returning("dr", RunStatus.SUCCESS);
+        Scheduler scheduler = startScheduler(2, replicator);
+        JobDetail job = ReplicationScheduling.jobDetail("dr");
+        job.getJobDataMap().put(ReplicationJob.MEASURE_RECOVERY_POINTS_KEY, "yes");
+        scheduler.addJob(job, true);
+
+        ReplicationScheduling.triggerNow(scheduler, "dr");
+
+        JobExecutionException ex = listener.next().exception();
+        assertTrue(ex.getMessage().contains("'yes' under 'cloudhsmdr.measureRecoveryPoints'"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("allowed are true and false"), ex.getMessage());
+        assertEquals(0, replicator.runs());
     }
 
     @Test
@@ -287,7 +329,7 @@ class ReplicationJobTest {
 
         release.countDown();
         assertNull(listener.next().exception());
-        triggerOnceIdle(scheduler, "dr");
+        triggerOnceTheLastFiringEnded(scheduler, "dr");
         assertNull(listener.next().exception());
         assertEquals(2, replicator.runs());
         assertEquals(1, replicator.maxActive());
@@ -332,7 +374,7 @@ class ReplicationJobTest {
         ReplicationScheduling.triggerNow(scheduler, "dr");
         RecordingJobListener.Execution skipped = listener.next();
         otherNode.close();
-        triggerOnceIdle(scheduler, "dr");
+        triggerOnceTheLastFiringEnded(scheduler, "dr");
         RecordingJobListener.Execution ran = listener.next();
 
         assertNull(skipped.exception(), "a skipped firing is not an error");

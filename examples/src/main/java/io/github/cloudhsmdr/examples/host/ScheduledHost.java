@@ -9,6 +9,7 @@ import io.github.cloudhsmdr.examples.support.Durations;
 import io.github.cloudhsmdr.examples.support.HostLauncher;
 import io.github.cloudhsmdr.examples.support.HostOptions;
 import io.github.cloudhsmdr.examples.support.HostOptions.Option;
+import io.github.cloudhsmdr.examples.support.Monitoring;
 import io.github.cloudhsmdr.examples.support.ReplicatorSettings;
 import io.github.cloudhsmdr.examples.support.Settings;
 import io.github.cloudhsmdr.examples.support.Stores;
@@ -58,7 +59,7 @@ public final class ScheduledHost implements AutoCloseable {
             new Option("every", "DURATION", "from the end of one run to the start of the next (default: 60m)"),
             new Option("jitter", "DURATION", "random extra delay before every run, up to this (default: 5m)"),
             new Option("initial-delay", "DURATION", "delay before the first run (default: 0)"),
-            HostOptions.SHUTDOWN_TIMEOUT));
+            HostOptions.SHUTDOWN_TIMEOUT, Monitoring.PORT));
 
     private static final Logger LOG = LoggerFactory.getLogger(ScheduledHost.class);
 
@@ -67,11 +68,14 @@ public final class ScheduledHost implements AutoCloseable {
     private final ReplicationTask task;
     private final ScheduledExecutorService executor;
     private final Duration shutdownTimeout;
+    private final Monitoring monitoring;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ScheduledHost(AwsBackupStore store, BackupReplicator replicator, Duration shutdownTimeout) {
+    private ScheduledHost(AwsBackupStore store, BackupReplicator replicator, Duration shutdownTimeout,
+            Monitoring monitoring) {
         this.store = store;
         this.replicator = replicator;
+        this.monitoring = monitoring;
         this.task = ReplicationTask.of(replicator);
         this.shutdownTimeout = shutdownTimeout;
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -101,13 +105,18 @@ public final class ScheduledHost implements AutoCloseable {
         Duration shutdownTimeout = HostOptions.shutdownTimeout(settings);
         AwsBackupStore store = Stores.open(settings);
         BackupReplicator replicator;
+        Monitoring monitoring = null;
         try {
-            replicator = config.build(settings, store, clock, sleeper, listeners);
+            monitoring = Monitoring.start(settings, config.name());
+            replicator = config.build(settings, store, clock, sleeper, monitoring.and(listeners));
         } catch (RuntimeException e) {
+            if (monitoring != null) {
+                monitoring.close();
+            }
             store.close();
             throw e;
         }
-        ScheduledHost host = new ScheduledHost(store, replicator, shutdownTimeout);
+        ScheduledHost host = new ScheduledHost(store, replicator, shutdownTimeout, monitoring);
         long firstDelayMillis = initialDelay.toMillis()
                 + (jitter.isZero() ? 0 : ThreadLocalRandom.current().nextLong(jitter.toMillis() + 1));
         host.executor.scheduleWithFixedDelay(host.task, firstDelayMillis, every.toMillis(), TimeUnit.MILLISECONDS);
@@ -115,6 +124,11 @@ public final class ScheduledHost implements AutoCloseable {
                 PROGRAM, config.name(), config.sourceRegion(), config.destinationRegions(), Durations.format(every),
                 Durations.format(jitter));
         return host;
+    }
+
+    /** @return the {@code /metrics} and {@code /health} endpoints (address empty unless turned on). */
+    public Monitoring monitoring() {
+        return monitoring;
     }
 
     /** @return the task the schedule runs: its counters and last report. */
@@ -151,6 +165,7 @@ public final class ScheduledHost implements AutoCloseable {
             LOG.info("{} stopped after {} runs of replicator={}", PROGRAM, task.completedRuns(), replicator.name());
             replicator.close();
             store.close();
+            monitoring.close();
         }
     }
 

@@ -9,6 +9,7 @@ import io.github.cloudhsmdr.examples.support.ConfigurationException;
 import io.github.cloudhsmdr.examples.support.HostLauncher;
 import io.github.cloudhsmdr.examples.support.HostOptions;
 import io.github.cloudhsmdr.examples.support.HostOptions.Option;
+import io.github.cloudhsmdr.examples.support.Monitoring;
 import io.github.cloudhsmdr.examples.support.ReplicatorSettings;
 import io.github.cloudhsmdr.examples.support.Settings;
 import io.github.cloudhsmdr.examples.support.Stores;
@@ -66,7 +67,7 @@ public final class QuartzHost implements AutoCloseable {
             new Option("cron", "EXPR", "Quartz cron expression with seconds (default: '0 0 * * * ?', hourly)"),
             new Option("time-zone", "ZONE", "time zone of the cron expression (default: UTC)"),
             new Option("run-now", null, "also run once right after start"),
-            HostOptions.SHUTDOWN_TIMEOUT));
+            HostOptions.SHUTDOWN_TIMEOUT, Monitoring.PORT));
 
     private static final Logger LOG = LoggerFactory.getLogger(QuartzHost.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
@@ -77,10 +78,12 @@ public final class QuartzHost implements AutoCloseable {
     private final RunningFirings running;
     private final Duration shutdownTimeout;
     private final Optional<Instant> nextRun;
+    private final Monitoring monitoring;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private QuartzHost(AwsBackupStore store, BackupReplicator replicator, Scheduler scheduler, RunningFirings running,
-            Duration shutdownTimeout, Optional<Instant> nextRun) {
+            Duration shutdownTimeout, Optional<Instant> nextRun, Monitoring monitoring) {
+        this.monitoring = monitoring;
         this.store = store;
         this.replicator = replicator;
         this.scheduler = scheduler;
@@ -117,8 +120,10 @@ public final class QuartzHost implements AutoCloseable {
         AwsBackupStore store = Stores.open(settings);
         BackupReplicator replicator = null;
         Scheduler scheduler = null;
+        Monitoring monitoring = null;
         try {
-            replicator = config.build(settings, store, clock, sleeper, listeners);
+            monitoring = Monitoring.start(settings, config.name());
+            replicator = config.build(settings, store, clock, sleeper, monitoring.and(listeners));
             scheduler = new StdSchedulerFactory(quartzProperties(config.name())).getScheduler();
             RunningFirings running = new RunningFirings("cloudhsm-dr-host-running");
             JobKey job = ReplicationScheduling.jobKey(config.name());
@@ -132,19 +137,23 @@ public final class QuartzHost implements AutoCloseable {
             LOG.info("{} started replicator={} source={} destinations={} cron='{}' zone={} nextRun={}{}; stop with "
                     + "SIGTERM", PROGRAM, config.name(), config.sourceRegion(), config.destinationRegions(), cron, zone,
                     next.map(Object::toString).orElse("none"), runNow ? " (and one run now)" : "");
-            return new QuartzHost(store, replicator, scheduler, running, shutdownTimeout, next);
+            return new QuartzHost(store, replicator, scheduler, running, shutdownTimeout, next, monitoring);
         } catch (SchedulerException e) {
-            cleanUp(scheduler, replicator, store);
+            cleanUp(scheduler, replicator, store, monitoring);
             throw new CloudHsmDrException("cannot start the Quartz scheduler of replicator '" + config.name() + "': "
                     + e.getMessage(), e);
         } catch (RuntimeException e) {
-            cleanUp(scheduler, replicator, store);
+            cleanUp(scheduler, replicator, store, monitoring);
             throw e;
         }
     }
 
     /** Releases what a failed start created. */
-    private static void cleanUp(Scheduler scheduler, BackupReplicator replicator, AwsBackupStore store) {
+    private static void cleanUp(Scheduler scheduler, BackupReplicator replicator, AwsBackupStore store,
+            Monitoring monitoring) {
+        if (monitoring != null) {
+            monitoring.close();
+        }
         if (scheduler != null) {
             try {
                 scheduler.shutdown(false);
@@ -182,6 +191,11 @@ public final class QuartzHost implements AutoCloseable {
     /** @return the next scheduled run when the host started, if the cron expression has one. */
     public Optional<Instant> nextRun() {
         return nextRun;
+    }
+
+    /** @return the {@code /metrics} and {@code /health} endpoints (address empty unless turned on). */
+    public Monitoring monitoring() {
+        return monitoring;
     }
 
     /** @return the Quartz scheduler (for an admin endpoint: {@code ReplicationScheduling.triggerNow}). */
@@ -229,6 +243,7 @@ public final class QuartzHost implements AutoCloseable {
             }
             replicator.close();
             store.close();
+            monitoring.close();
         }
         LOG.info("{} stopped replicator={}{}", PROGRAM, name,
                 finished ? "" : "; the running replication did not finish within " + shutdownTimeout

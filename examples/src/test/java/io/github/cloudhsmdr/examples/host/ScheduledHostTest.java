@@ -5,6 +5,7 @@ import io.github.cloudhsmdr.Sleeper;
 import io.github.cloudhsmdr.examples.support.ConfigurationException;
 import io.github.cloudhsmdr.examples.support.DemoEmulator;
 import io.github.cloudhsmdr.examples.support.RunRecorder;
+import io.github.cloudhsmdr.examples.support.Scrape;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -12,6 +13,8 @@ import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -61,6 +64,44 @@ class ScheduledHostTest {
         assertFalse(host.isRunning());
         assertEquals(1, host.task().completedRuns());
         assertEquals(1, recorder.reports().size());
+    }
+
+    @Test
+    void servesPrometheusMetricsAndHealthOnTheMonitoringPortAfterEachRun() throws Exception {
+        RunRecorder recorder = RunRecorder.recording();
+        ScheduledHost host = start(recorder, "--every", "60m", "--jitter", "0", "--monitoring-port", "0");
+        InetSocketAddress address = host.monitoring().address().orElseThrow();
+        try {
+            assertTrue(recorder.awaitMeasured(), "recovery points were not measured after the run");
+
+            HttpResponse<String> metrics = Scrape.get(address, "/metrics");
+            assertEquals(200, metrics.statusCode());
+            assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
+            String ours = Scrape.cloudHsmDrLines(metrics.body());
+            assertTrue(ours.contains("cloudhsm_dr_runs_total{replicator=\"host-test\",status=\"SUCCESS\"} 1.0"), ours);
+            assertTrue(ours.contains("outcome=\"COPIED\",region=\"us-west-2\",replicator=\"host-test\"} 1.0"), ours);
+            // the emulator runs on the real clock: copies stay CREATE_IN_PROGRESS for 10 minutes, so MISSING (3)
+            assertTrue(ours.contains("cloudhsm_dr_recovery_point_worst_status{replicator=\"host-test\"} 3.0"), ours);
+            assertTrue(metrics.body().contains("process_start_time_seconds"), "uptime meters for the alert rules");
+
+            HttpResponse<String> health = Scrape.get(address, "/health");
+            assertEquals(503, health.statusCode(), health.body());
+            String body = health.body().replaceAll("\\s", "");
+            assertTrue(body.startsWith("{\"status\":\"DOWN\",\"replicator\":\"host-test\""), health.body());
+            assertTrue(body.contains("\"worst\":\"MISSING\""), health.body());
+            assertEquals(404, Scrape.get(address, "/metrics/x").statusCode());
+        } finally {
+            host.close();
+        }
+        assertThrows(java.io.IOException.class, () -> Scrape.get(address, "/health"), "closed with the host");
+    }
+
+    @Test
+    void aMonitoringPortThatIsNoPortIsAUsageErrorNamingTheOption() {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> start(RunRecorder.recording(), "--monitoring-port", "70000"));
+        assertTrue(e.getMessage().contains("--monitoring-port"), e.getMessage());
+        assertTrue(e.getMessage().contains("0 to 65535"), e.getMessage());
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.github.cloudhsmdr.Sleeper;
 import io.github.cloudhsmdr.examples.support.ConfigurationException;
 import io.github.cloudhsmdr.examples.support.DemoEmulator;
 import io.github.cloudhsmdr.examples.support.RunRecorder;
+import io.github.cloudhsmdr.examples.support.Scrape;
 import io.github.cloudhsmdr.quartz.ReplicationScheduling;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,8 @@ import org.quartz.Trigger;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +46,26 @@ class QuartzHostTest {
         a.addAll(List.of(more));
         return QuartzHost.start(QuartzHost.OPTIONS.parse(a.toArray(String[]::new)), Clock.systemUTC(), Sleeper.SYSTEM,
                 List.of(recorder));
+    }
+
+    @Test
+    void servesPrometheusMetricsAndHealthOnTheMonitoringPortAfterEachFiring() throws Exception {
+        RunRecorder recorder = RunRecorder.recording();
+        QuartzHost host = start(recorder, "--run-now", "--monitoring-port", "0");
+        try {
+            InetSocketAddress address = host.monitoring().address().orElseThrow();
+            assertTrue(recorder.awaitMeasured(), "the firing did not measure recovery points");
+
+            String ours = Scrape.cloudHsmDrLines(Scrape.get(address, "/metrics").body());
+            assertTrue(ours.contains("cloudhsm_dr_runs_total{replicator=\"quartz-test\",status=\"SUCCESS\"} 1.0"),
+                    ours);
+            assertTrue(ours.contains("cloudhsm_dr_recovery_point_status{cluster="), ours);
+            HttpResponse<String> health = Scrape.get(address, "/health");
+            assertEquals(503, health.statusCode(), health.body());
+            assertTrue(health.body().replaceAll("\\s", "").startsWith("{\"status\":\"DOWN\""), health.body());
+        } finally {
+            host.close();
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.github.cloudhsmdr.examples.support;
 
+import io.github.cloudhsmdr.RecoveryPointReport;
 import io.github.cloudhsmdr.ReplicationListener;
 import io.github.cloudhsmdr.ReplicationPlan;
 import io.github.cloudhsmdr.ReplicationReport;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 public final class RunRecorder implements ReplicationListener {
     private final CountDownLatch finished = new CountDownLatch(1);
     private final CountDownLatch planned = new CountDownLatch(1);
+    private final CountDownLatch measured = new CountDownLatch(1);
     private final CountDownLatch release;
     private final List<String> events = new ArrayList<>();
     private final List<ReplicationReport> reports = new ArrayList<>();
@@ -53,6 +55,16 @@ public final class RunRecorder implements ReplicationListener {
         }
         event("run finished " + report.status());
         finished.countDown();
+    }
+
+    @Override
+    public void onRecoveryPointsMeasured(RecoveryPointReport report) {
+        measured.countDown();
+    }
+
+    /** @return true when recovery points were measured (the hosts measure after every run) within 20 s. */
+    public boolean awaitMeasured() throws InterruptedException {
+        return measured.await(20, TimeUnit.SECONDS);
     }
 
     /** Adds an event to the ordered log. */

@@ -8,6 +8,7 @@ import io.github.cloudhsmdr.ReplicatorConfig;
 import io.github.cloudhsmdr.RunStatus;
 import io.github.cloudhsmdr.UndoOutcome;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -66,9 +67,11 @@ final class ScriptedReplicator implements BackupReplicator {
         throw new UnsupportedOperationException("scripted replicator deletes nothing");
     }
 
+    /** Measures nothing, so the measurement the scheduling adapters make after each run finds no points. */
     @Override
     public RecoveryPointReport measureRecoveryPoints() {
-        throw new UnsupportedOperationException("scripted replicator measures nothing");
+        return new RecoveryPointReport(name(), Instant.now(), Duration.ofHours(28), Duration.ofHours(32), List.of(),
+                List.of());
     }
 
     @Override
