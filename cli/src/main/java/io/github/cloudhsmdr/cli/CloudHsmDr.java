@@ -30,7 +30,11 @@ import java.util.Objects;
                         + "CLOUDHSM_DR_LOOK_BACK) or as <option>=<value> in a --config properties file "
                         + "(CLOUDHSM_DR_CONFIG names one too); the command line wins, then the environment, then "
                         + "the file.",
-                "Exit codes: 0 success/OK, 1 partial/WARN, 2 failed/CRITICAL/MISSING/UNKNOWN, 64 usage error."})
+                "Exit codes:",
+                "  0   success, recovery points OK",
+                "  1   partial success, a recovery point is WARN",
+                "  2   failed, a recovery point is CRITICAL, MISSING or UNKNOWN, the deadline passed",
+                "  64  usage error: a bad command, option or value; nothing was called"})
 public final class CloudHsmDr implements Runnable {
     /** The command's name. */
     public static final String NAME = "cloudhsm-dr";
