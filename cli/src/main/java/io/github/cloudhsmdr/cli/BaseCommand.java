@@ -72,7 +72,7 @@ abstract class BaseCommand implements Callable<Integer> {
         try {
             return common.deadline == null ? execute() : withinDeadline(common.deadline);
         } catch (InvalidSettingException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         } catch (ParameterException e) {
             throw e;
         } catch (RuntimeException e) {
