@@ -54,15 +54,6 @@ abstract class BaseCommand implements Callable<Integer> {
     public final Integer call() throws Exception {
         Context ctx = root.context();
         startedAt = ctx.clock().instant();
-        if (ctx.configureLogs()) {
-            String level = switch (common.verbosity()) {
-                case -1 -> "error";
-                case 0 -> "warn";
-                case 1 -> "info";
-                default -> "debug";
-            };
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
-        }
         boolean show = common.verbosity() >= 1 || common.verbosity() == 0 && (common.progress
                 == CommonOptions.ProgressMode.always || common.progress == CommonOptions.ProgressMode.auto
                 && ctx.terminal());

@@ -63,7 +63,32 @@ public final class CloudHsmDr implements Runnable {
      * @param args the command line
      */
     public static void main(String[] args) {
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", logLevel(args));
         System.exit(execute(new CloudHsmDr(), args, new PrintWriter(System.out), new PrintWriter(System.err)));
+    }
+
+    /**
+     * The log level of {@code -q}, {@code -v} and {@code -vv}. Read before picocli parses the arguments, because
+     * the option converters already load SDK classes that log, and SLF4J's simple logger reads its level once.
+     *
+     * @return {@code error}, {@code warn}, {@code info} or {@code debug}
+     */
+    static String logLevel(String[] args) {
+        int verbose = 0;
+        for (String a : args) {
+            if (a.equals("--")) {
+                break;
+            }
+            if (a.equals("-q") || a.equals("--quiet")) {
+                return "error";
+            }
+            if (a.equals("--verbose")) {
+                verbose++;
+            } else if (a.matches("-v+")) {
+                verbose += a.length() - 1;
+            }
+        }
+        return verbose == 0 ? "warn" : verbose == 1 ? "info" : "debug";
     }
 
     /** Without a command: a usage error. */

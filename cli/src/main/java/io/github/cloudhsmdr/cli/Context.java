@@ -12,11 +12,10 @@ import java.util.Objects;
  * @param clock           the clock of the replicator, the restorer and the output
  * @param sleeper         how waits pass
  * @param environment     the environment variables (option defaults)
- * @param terminal        true when standard error is a terminal (progress in {@code auto} mode)
- * @param configureLogs   true to set the log level from {@code -v}/{@code -q} (the real program; tests leave it)
+ * @param terminal        true when the program runs on a terminal ({@link System#console()}): progress in
+ *                        {@code auto} mode
  */
-record Context(Clock clock, Sleeper sleeper, Map<String, String> environment, boolean terminal,
-        boolean configureLogs) {
+record Context(Clock clock, Sleeper sleeper, Map<String, String> environment, boolean terminal) {
     Context {
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(sleeper, "sleeper");
@@ -25,6 +24,6 @@ record Context(Clock clock, Sleeper sleeper, Map<String, String> environment, bo
 
     /** @return the context of the real program */
     static Context system() {
-        return new Context(Clock.systemUTC(), Sleeper.SYSTEM, System.getenv(), System.console() != null, true);
+        return new Context(Clock.systemUTC(), Sleeper.SYSTEM, System.getenv(), System.console() != null);
     }
 }

@@ -24,7 +24,7 @@ class CompletionScriptTest {
     static final Path SCRIPT = Path.of("src/main/dist/cloudhsm-dr_completion");
 
     private static String generated() {
-        CloudHsmDr root = new CloudHsmDr(new Context(Clock.systemUTC(), Sleeper.SYSTEM, Map.of(), false, false));
+        CloudHsmDr root = new CloudHsmDr(new Context(Clock.systemUTC(), Sleeper.SYSTEM, Map.of(), false));
         return AutoComplete.bash(CloudHsmDr.NAME, CloudHsmDr.commandLine(root));
     }
 
@@ -42,7 +42,7 @@ class CompletionScriptTest {
     @Test
     void theProgramPrintsTheSameScript() {
         StringWriter out = new StringWriter();
-        CloudHsmDr root = new CloudHsmDr(new Context(Clock.systemUTC(), Sleeper.SYSTEM, Map.of(), false, false));
+        CloudHsmDr root = new CloudHsmDr(new Context(Clock.systemUTC(), Sleeper.SYSTEM, Map.of(), false));
         int code = CloudHsmDr.execute(root, new String[] {"generate-completion"}, new PrintWriter(out),
                 new PrintWriter(new StringWriter()));
 

@@ -43,7 +43,7 @@ final class DemoCli implements AutoCloseable {
     int run(String... args) {
         StringWriter o = new StringWriter();
         StringWriter e = new StringWriter();
-        CloudHsmDr root = new CloudHsmDr(new Context(clock, clock::advance, environment, terminal, false));
+        CloudHsmDr root = new CloudHsmDr(new Context(clock, clock::advance, environment, terminal));
         int code = CloudHsmDr.execute(root, args, new PrintWriter(o), new PrintWriter(e));
         out = o.toString();
         err = e.toString();
