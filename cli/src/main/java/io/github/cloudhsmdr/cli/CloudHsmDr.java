@@ -33,7 +33,7 @@ import java.util.Objects;
                 "Exit codes:",
                 "  0   success, recovery points OK",
                 "  1   partial success, a recovery point is WARN",
-                "  2   failed, a recovery point is CRITICAL, MISSING or UNKNOWN, the deadline passed",
+                "  2   failed or past --deadline; a recovery point CRITICAL, MISSING or UNKNOWN",
                 "  64  usage error: a bad command, option or value; nothing was called"})
 public final class CloudHsmDr implements Runnable {
     /** The command's name. */

@@ -46,8 +46,8 @@ final class CommonOptions {
             + "output still go out")
     boolean quiet;
 
-    @Option(names = {"-v", "--verbose"}, description = "more detail on stderr: progress with retries and calls, "
-            + "INFO logs; -vv for DEBUG logs")
+    @Option(names = {"-v", "--verbose"}, description = "more detail on stderr: progress with retries and INFO "
+            + "logs; -vv adds DEBUG logs of every AWS call")
     boolean[] verbose = new boolean[0];
 
     @Option(names = "--progress", paramLabel = "WHEN", defaultValue = "auto",

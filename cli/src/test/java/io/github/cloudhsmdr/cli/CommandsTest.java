@@ -381,6 +381,16 @@ class CommandsTest {
         assertTrue(cli.out.contains("--keep-last=N"), cli.out);
     }
 
+    @Test
+    void logLevelFollowsQuietAndVerbose() {
+        assertEquals("warn", CloudHsmDr.logLevel(new String[] {"plan"}));
+        assertEquals("info", CloudHsmDr.logLevel(new String[] {"plan", "-v"}));
+        assertEquals("debug", CloudHsmDr.logLevel(new String[] {"plan", "-vv"}));
+        assertEquals("debug", CloudHsmDr.logLevel(new String[] {"--verbose", "plan", "-v"}));
+        assertEquals("error", CloudHsmDr.logLevel(new String[] {"plan", "-v", "--quiet"}));
+        assertEquals("warn", CloudHsmDr.logLevel(new String[] {"undo", "--", "-v"}));
+    }
+
     private static String[] append(String[] args, String... more) {
         String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
         System.arraycopy(more, 0, all, args.length, more.length);

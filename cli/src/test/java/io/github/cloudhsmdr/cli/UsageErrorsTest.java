@@ -1,5 +1,6 @@
 package io.github.cloudhsmdr.cli;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,14 +15,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every usage error: exit 64, one message naming the option and the value, a pointer to --help, no call made. */
 class UsageErrorsTest {
-    private final DemoCli cli = new DemoCli();
+    /** One emulator for the class: no test here may call it. */
+    private static final DemoCli cli = new DemoCli();
 
     @TempDir
     Path dir;
 
     @AfterEach
-    void noCallWasMadeAndStop() {
+    void noCallWasMade() {
         assertEquals(0, cli.emulator.requestLog().requests().size(), "a usage error touches nothing");
+        cli.environment.clear();
+    }
+
+    @AfterAll
+    static void stop() {
         cli.close();
     }
 
