@@ -127,13 +127,34 @@ abstract class BaseCommand implements Callable<Integer> {
         return Stores.open(common.endpointUrl, common.profile, common.timeout);
     }
 
+    /** Work with a replicator and its store. */
+    @FunctionalInterface
+    interface ReplicatorWork {
+        /**
+         * @return the exit code
+         */
+        int run(BackupReplicator replicator, BackupStore store);
+    }
+
+    /**
+     * Opens a store for the connection options, builds the replicator on it, does {@code work} and closes both.
+     *
+     * @return the exit code of {@code work}
+     */
+    final int withReplicator(ReplicatorSettings settings, Duration waitForReady, ReplicatorWork work) {
+        try (AwsBackupStore store = openStore();
+             BackupReplicator r = replicator(settings, store, waitForReady)) {
+            return work.run(r, store);
+        }
+    }
+
     /**
      * @param settings     the settings
      * @param store        the store
      * @param waitForReady the wait for READY; capped by {@code --deadline}
      * @return the replicator on the context's clock, with progress
      */
-    final BackupReplicator replicator(ReplicatorSettings settings, BackupStore store, Duration waitForReady) {
+    private BackupReplicator replicator(ReplicatorSettings settings, BackupStore store, Duration waitForReady) {
         Sleeper sleeper = progress == null ? context().sleeper() : progress.reporting(context().sleeper());
         ReplicatorBuilder b = settings.applyTo(BackupReplicator.builder()).backupStore(store)
                 .clock(context().clock()).sleeper(sleeper);

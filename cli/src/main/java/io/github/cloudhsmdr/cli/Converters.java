@@ -22,20 +22,26 @@ final class Converters {
     private Converters() {
     }
 
+    /** A parser of {@link ReplicatorSettings}. */
+    @FunctionalInterface
+    private interface Parser<T> {
+        T parse(Setting setting, Setting.Naming naming, String value);
+    }
+
     /** Turns a settings parser into a converter; the message is the parser's problem text. */
     private abstract static class Parsing<T> implements ITypeConverter<T> {
         private final Setting setting;
+        private final Parser<T> parser;
 
-        Parsing(Setting setting) {
+        Parsing(Setting setting, Parser<T> parser) {
             this.setting = setting;
+            this.parser = parser;
         }
-
-        abstract T parse(Setting s, Setting.Naming naming, String value);
 
         @Override
         public T convert(String value) {
             try {
-                return parse(setting, Setting.Naming.OPTION, value);
+                return parser.parse(setting, Setting.Naming.OPTION, value);
             } catch (InvalidSettingException e) {
                 throw new TypeConversionException(e.problem());
             }
@@ -45,60 +51,35 @@ final class Converters {
     /** A duration: {@code 14d}, {@code 36h}, {@code 1h30m}, {@code 0} or ISO-8601. */
     static final class DurationConverter extends Parsing<Duration> {
         DurationConverter() {
-            super(ReplicatorSettings.WAIT_FOR_READY);
-        }
-
-        @Override
-        Duration parse(Setting s, Setting.Naming naming, String value) {
-            return ReplicatorSettings.parseDuration(s, naming, value);
+            super(ReplicatorSettings.WAIT_FOR_READY, ReplicatorSettings::parseDuration);
         }
     }
 
     /** A duration that is not zero. */
     static final class PositiveDurationConverter extends Parsing<Duration> {
         PositiveDurationConverter() {
-            super(ReplicatorSettings.RPO_WARN);
-        }
-
-        @Override
-        Duration parse(Setting s, Setting.Naming naming, String value) {
-            return ReplicatorSettings.parsePositiveDuration(s, naming, value);
+            super(ReplicatorSettings.RPO_WARN, ReplicatorSettings::parsePositiveDuration);
         }
     }
 
     /** A positive duration or {@code latest}. */
     static final class SelectionConverter extends Parsing<Selection> {
         SelectionConverter() {
-            super(ReplicatorSettings.LOOK_BACK);
-        }
-
-        @Override
-        Selection parse(Setting s, Setting.Naming naming, String value) {
-            return ReplicatorSettings.parseSelection(s, naming, value);
+            super(ReplicatorSettings.LOOK_BACK, ReplicatorSettings::parseSelection);
         }
     }
 
     /** A region the AWS SDK knows. */
     static final class RegionConverter extends Parsing<String> {
         RegionConverter() {
-            super(ReplicatorSettings.SOURCE_REGION);
-        }
-
-        @Override
-        String parse(Setting s, Setting.Naming naming, String value) {
-            return ReplicatorSettings.parseRegion(s, naming, value);
+            super(ReplicatorSettings.SOURCE_REGION, ReplicatorSettings::parseRegion);
         }
     }
 
     /** A count of at least 0, or {@code unlimited}. */
     static final class CountConverter extends Parsing<Integer> {
         CountConverter() {
-            super(ReplicatorSettings.KEEP_LAST);
-        }
-
-        @Override
-        Integer parse(Setting s, Setting.Naming naming, String value) {
-            return ReplicatorSettings.parseCount(s, naming, value);
+            super(ReplicatorSettings.KEEP_LAST, ReplicatorSettings::parseCount);
         }
     }
 

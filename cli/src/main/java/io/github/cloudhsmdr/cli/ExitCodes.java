@@ -1,5 +1,7 @@
 package io.github.cloudhsmdr.cli;
 
+import io.github.cloudhsmdr.RunStatus;
+
 /**
  * The exit codes of {@code cloudhsm-dr}, so a cron job, a Kubernetes CronJob or a CI step can act on the outcome.
  * <ul>
@@ -21,5 +23,26 @@ public final class ExitCodes {
     public static final int USAGE = 64;
 
     private ExitCodes() {
+    }
+
+    /**
+     * @param status a run's status
+     * @return {@link #OK} for SUCCESS, {@link #WARN} for PARTIAL, {@link #FAILED} for FAILED
+     */
+    public static int of(RunStatus status) {
+        return switch (status) {
+            case SUCCESS -> OK;
+            case PARTIAL -> WARN;
+            case FAILED -> FAILED;
+        };
+    }
+
+    /**
+     * @param failed how many of the parts failed
+     * @param total  how many parts there are
+     * @return SUCCESS when none failed, FAILED when all did (and there were some), PARTIAL otherwise
+     */
+    static RunStatus statusOf(long failed, long total) {
+        return failed == 0 ? RunStatus.SUCCESS : failed < total ? RunStatus.PARTIAL : RunStatus.FAILED;
     }
 }

@@ -2,13 +2,12 @@ package io.github.cloudhsmdr.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.cloudhsmdr.BackupReplicator;
 import io.github.cloudhsmdr.DestinationPlan;
 import io.github.cloudhsmdr.Failure;
 import io.github.cloudhsmdr.PlannedCopy;
 import io.github.cloudhsmdr.ReplicationPlan;
 import io.github.cloudhsmdr.RetentionDecision;
-import io.github.cloudhsmdr.aws.AwsBackupStore;
+import io.github.cloudhsmdr.RunStatus;
 import io.github.cloudhsmdr.cli.settings.ReplicatorSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,26 +31,15 @@ final class PlanCommand extends BaseCommand {
     @Override
     int execute() {
         ReplicatorSettings settings = retention.applyTo(replicator.settings()).build();
-        try (AwsBackupStore store = openStore();
-             BackupReplicator r = replicator(settings, store, Duration.ZERO)) {
+        return withReplicator(settings, Duration.ZERO, (r, store) -> {
             ReplicationPlan plan = r.plan();
             long failedPairs = plan.destinations().stream().filter(DestinationPlan::failed).count();
-            String status;
-            int code;
-            if (plan.failures().isEmpty() && failedPairs == 0) {
-                status = "SUCCESS";
-                code = ExitCodes.OK;
-            } else if (plan.failures().isEmpty() && failedPairs < plan.destinations().size()) {
-                status = "PARTIAL";
-                code = ExitCodes.WARN;
-            } else {
-                status = "FAILED";
-                code = ExitCodes.FAILED;
-            }
+            RunStatus status = plan.failures().isEmpty() && failedPairs == 0 ? RunStatus.SUCCESS
+                    : failedPairs < plan.destinations().size() ? RunStatus.PARTIAL : RunStatus.FAILED;
             Instant now = now();
-            result(status, doc -> document(doc, plan, now), text(plan, now));
-            return code;
-        }
+            result(status.name(), doc -> document(doc, plan, now), text(plan, now));
+            return ExitCodes.of(status);
+        });
     }
 
     static void document(ObjectNode doc, ReplicationPlan plan, Instant now) {

@@ -2,14 +2,12 @@ package io.github.cloudhsmdr.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.cloudhsmdr.BackupReplicator;
 import io.github.cloudhsmdr.CopyAction;
 import io.github.cloudhsmdr.CopyOutcome;
 import io.github.cloudhsmdr.Deletion;
 import io.github.cloudhsmdr.DestinationOutcome;
 import io.github.cloudhsmdr.Failure;
 import io.github.cloudhsmdr.ReplicationReport;
-import io.github.cloudhsmdr.aws.AwsBackupStore;
 import io.github.cloudhsmdr.cli.settings.ReplicatorSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,16 +41,11 @@ final class ReplicateCommand extends BaseCommand {
     int execute() {
         ReplicatorSettings settings = retention.applyTo(replicator.settings())
                 .waitForReady(waitForReady).copyTags(copyTags).build();
-        try (AwsBackupStore store = openStore();
-             BackupReplicator r = replicator(settings, store, settings.waitForReady())) {
+        return withReplicator(settings, settings.waitForReady(), (r, store) -> {
             ReplicationReport report = r.replicate();
             result(report.status().name(), doc -> document(doc, report), text(report));
-            return switch (report.status()) {
-                case SUCCESS -> ExitCodes.OK;
-                case PARTIAL -> ExitCodes.WARN;
-                case FAILED -> ExitCodes.FAILED;
-            };
-        }
+            return ExitCodes.of(report.status());
+        });
     }
 
     static void document(ObjectNode doc, ReplicationReport report) {

@@ -2,12 +2,10 @@ package io.github.cloudhsmdr.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.cloudhsmdr.BackupReplicator;
 import io.github.cloudhsmdr.Failure;
 import io.github.cloudhsmdr.RecoveryPoint;
 import io.github.cloudhsmdr.RecoveryPointReport;
 import io.github.cloudhsmdr.RecoveryPointStatus;
-import io.github.cloudhsmdr.aws.AwsBackupStore;
 import io.github.cloudhsmdr.cli.settings.ReplicatorSettings;
 import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupFilter;
@@ -44,8 +42,7 @@ final class RpoCommand extends BaseCommand {
     int execute() {
         ReplicatorSettings settings = replicator.settings().rpoWarnAfter(rpoWarn).rpoCriticalAfter(rpoCritical)
                 .build();
-        try (AwsBackupStore store = openStore();
-             BackupReplicator r = replicator(settings, store, Duration.ZERO)) {
+        return withReplicator(settings, Duration.ZERO, (r, store) -> {
             RecoveryPointReport report = r.measureRecoveryPoints();
             Map<RecoveryPoint, Integer> inProgress = copiesInProgress(store, report);
             RecoveryPointStatus worst = report.worst();
@@ -55,7 +52,7 @@ final class RpoCommand extends BaseCommand {
                 case WARN -> ExitCodes.WARN;
                 case CRITICAL, MISSING, UNKNOWN -> ExitCodes.FAILED;
             };
-        }
+        });
     }
 
     /** For each MISSING destination point: how many copies of its cluster are being made in its region. */

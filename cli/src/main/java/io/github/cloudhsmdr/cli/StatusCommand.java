@@ -2,13 +2,12 @@ package io.github.cloudhsmdr.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.cloudhsmdr.BackupReplicator;
 import io.github.cloudhsmdr.CopyTags;
 import io.github.cloudhsmdr.DestinationPlan;
 import io.github.cloudhsmdr.Failure;
 import io.github.cloudhsmdr.ReplicationPlan;
 import io.github.cloudhsmdr.RetentionDecision;
-import io.github.cloudhsmdr.aws.AwsBackupStore;
+import io.github.cloudhsmdr.RunStatus;
 import io.github.cloudhsmdr.cli.settings.ReplicatorSettings;
 import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupFilter;
@@ -52,8 +51,7 @@ final class StatusCommand extends BaseCommand {
     @Override
     int execute() {
         ReplicatorSettings settings = retention.applyTo(replicator.settings()).build();
-        try (AwsBackupStore store = openStore();
-             BackupReplicator r = replicator(settings, store, Duration.ZERO)) {
+        return withReplicator(settings, Duration.ZERO, (r, store) -> {
             ReplicationPlan plan = r.plan();
             Set<String> clusters = new LinkedHashSet<>(settings.clusterIds());
             Map<String, RetentionDecision> decisions = new HashMap<>();
@@ -79,17 +77,13 @@ final class StatusCommand extends BaseCommand {
             }
             long failed = regions.stream().filter(x -> x.failure() != null).count() + (plan.failures().isEmpty() ? 0
                     : 1);
-            String status = failed == 0 ? "SUCCESS" : failed < regions.size() ? "PARTIAL" : "FAILED";
+            RunStatus status = ExitCodes.statusOf(failed, regions.size());
             Instant now = now();
             String policy = settings.retention().map(Object::toString).orElse(null);
-            result(status, doc -> document(doc, settings, plan, regions, policy, now),
+            result(status.name(), doc -> document(doc, settings, plan, regions, policy, now),
                     text(settings, plan, regions, policy, now));
-            return switch (status) {
-                case "SUCCESS" -> ExitCodes.OK;
-                case "PARTIAL" -> ExitCodes.WARN;
-                default -> ExitCodes.FAILED;
-            };
-        }
+            return ExitCodes.of(status);
+        });
     }
 
     private static String verdict(Copy c, String policy) {

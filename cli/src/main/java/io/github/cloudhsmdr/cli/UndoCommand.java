@@ -78,14 +78,10 @@ final class UndoCommand extends BaseCommand {
             }
         }
         long restored = undone.stream().filter(UndoOutcome::restored).count();
-        String status = restored == undone.size() ? "SUCCESS" : restored > 0 ? "PARTIAL" : "FAILED";
+        RunStatus status = ExitCodes.statusOf(undone.size() - restored, undone.size());
         List<UndoOutcome> outcomes = undone;
-        result(status, out -> document(out, name, outcomes), text(name, outcomes));
-        return switch (status) {
-            case "SUCCESS" -> ExitCodes.OK;
-            case "PARTIAL" -> ExitCodes.WARN;
-            default -> ExitCodes.FAILED;
-        };
+        result(status.name(), out -> document(out, name, outcomes), text(name, outcomes));
+        return ExitCodes.of(status);
     }
 
     private static Instant instant(JsonNode n) {
