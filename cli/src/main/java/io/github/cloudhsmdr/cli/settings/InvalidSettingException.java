@@ -8,9 +8,11 @@ import java.util.Objects;
  * names the value and says what is allowed.
  */
 public final class InvalidSettingException extends IllegalArgumentException {
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
     private final transient Setting setting;
+    /** What is wrong, without the setting's name. */
     private final String problem;
 
     /**

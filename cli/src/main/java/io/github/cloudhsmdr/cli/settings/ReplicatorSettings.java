@@ -166,6 +166,9 @@ public final class ReplicatorSettings {
     // ------------------------------------------------------------------------------------------ parsers
 
     /**
+     * @param setting the setting the text is the value of
+     * @param naming  how errors name the setting
+     * @param text    the value
      * @return the duration
      * @throws InvalidSettingException when {@code text} is not a duration ({@link Durations#parse})
      */
@@ -178,6 +181,9 @@ public final class ReplicatorSettings {
     }
 
     /**
+     * @param setting the setting the text is the value of
+     * @param naming  how errors name the setting
+     * @param text    the value
      * @return the duration
      * @throws InvalidSettingException when {@code text} is not a duration or is zero
      */
@@ -191,6 +197,9 @@ public final class ReplicatorSettings {
     }
 
     /**
+     * @param setting the setting the text is the value of
+     * @param naming  how errors name the setting
+     * @param text    the value
      * @return {@link Selection#latest()} for {@code latest}, else {@link Selection#allWithin} the duration
      * @throws InvalidSettingException when {@code text} is neither, or is zero
      */
@@ -202,6 +211,9 @@ public final class ReplicatorSettings {
     }
 
     /**
+     * @param setting the setting the text is the value of
+     * @param naming  how errors name the setting
+     * @param text    the value
      * @return the region id
      * @throws InvalidSettingException when the AWS SDK does not know the region
      */
@@ -215,6 +227,9 @@ public final class ReplicatorSettings {
     }
 
     /**
+     * @param setting the setting the text is the value of
+     * @param naming  how errors name the setting
+     * @param text    the value
      * @return the regions of a comma-separated list
      * @throws InvalidSettingException naming the first bad element
      */
@@ -223,6 +238,9 @@ public final class ReplicatorSettings {
     }
 
     /**
+     * @param setting the setting the text is the value of
+     * @param naming  how errors name the setting
+     * @param text    the value
      * @return the trimmed elements of a comma-separated list
      * @throws InvalidSettingException when an element is empty or listed twice
      */
@@ -244,6 +262,9 @@ public final class ReplicatorSettings {
     }
 
     /**
+     * @param setting the setting the text is the value of
+     * @param naming  how errors name the setting
+     * @param text    the value
      * @return a count: a whole number of at least 0, or {@link RetentionPolicy#UNLIMITED} for {@code unlimited}
      * @throws InvalidSettingException when {@code text} is neither
      */
@@ -265,6 +286,9 @@ public final class ReplicatorSettings {
     }
 
     /**
+     * @param setting the setting the text is the value of
+     * @param naming  how errors name the setting
+     * @param text    the value
      * @return {@code true} or {@code false}
      * @throws InvalidSettingException when {@code text} is neither
      */
@@ -277,6 +301,9 @@ public final class ReplicatorSettings {
     }
 
     /**
+     * @param setting the setting the text is the value of
+     * @param naming  how errors name the setting
+     * @param text    the value
      * @return {@code key=value} pairs of a comma-separated list, in order
      * @throws InvalidSettingException when a pair has no {@code =} or no key, or a key comes twice
      */
