@@ -24,6 +24,12 @@ final class Progress implements ReplicationListener {
     private final Clock clock;
     private final Instant start;
     private final boolean verbose;
+    /** Shortest sleep taken for a poll of copies turning READY: the replicator's first poll interval. */
+    static final Duration READY_POLL = Duration.ofSeconds(15);
+
+    private volatile Instant firstCopyStarted;
+    /** The retry whose back-off the calling thread sleeps next, if any: the engine retries on the calling thread. */
+    private final ThreadLocal<RetryEvent> retrying = new ThreadLocal<>();
 
     Progress(PrintWriter err, Clock clock, Instant start, boolean verbose) {
         this.err = err;
@@ -46,6 +52,9 @@ final class Progress implements ReplicationListener {
 
     @Override
     public void onCopyStarted(CopyEvent e) {
+        if (firstCopyStarted == null) {
+            firstCopyStarted = clock.instant();
+        }
         line("copy started: " + e.sourceBackupId() + " " + e.sourceRegion() + " -> " + e.destinationRegion()
                 + " (" + e.clusterId() + ")");
     }
@@ -68,16 +77,34 @@ final class Progress implements ReplicationListener {
 
     @Override
     public void onRetry(RetryEvent e) {
+        retrying.set(e);
         if (verbose) {
             line("retry " + e.attempt() + " of " + e.operation() + " in " + e.region() + " after " + e.kind()
                     + " in " + Text.duration(e.delay()) + ": " + e.message());
         }
     }
 
-    /** @return {@code sleeper} that first reports the wait and how long the command has run */
+    /**
+     * @return {@code sleeper} that first reports the wait: a retry's back-off (already reported when verbose), a poll
+     *         for copies to turn READY with the time since the first copy started, or, when verbose, a short pause
+     *         (the replicator paces its calls per region)
+     */
     Sleeper reporting(Sleeper sleeper) {
         return d -> {
-            line("waiting " + Text.duration(d) + " for copies to turn READY");
+            RetryEvent retry = retrying.get();
+            retrying.remove();
+            Instant started = firstCopyStarted;
+            if (retry != null) {
+                if (!verbose) {
+                    line("retrying " + retry.operation() + " in " + retry.region() + " in " + Text.duration(d)
+                            + " after " + retry.kind());
+                }
+            } else if (started != null && d.compareTo(READY_POLL) >= 0) {
+                line("waiting " + Text.duration(d) + " for copies to turn READY, "
+                        + Text.duration(Duration.between(started, clock.instant())) + " since the first copy started");
+            } else if (verbose) {
+                line("pausing " + Text.duration(d));
+            }
             sleeper.sleep(d);
         };
     }

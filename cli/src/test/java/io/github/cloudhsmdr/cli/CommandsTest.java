@@ -145,8 +145,25 @@ class CommandsTest {
         assertTrue(cli.err.contains("] listed backups: 4 pairs, 28 copies to start"), cli.err);
         assertTrue(cli.err.contains("] copy started: backup-"), cli.err);
         assertTrue(cli.err.contains("] copy located: backup-"), cli.err);
-        assertTrue(cli.err.matches("(?s).*\\[\\d+m( \\d+s)?] waiting .* for copies to turn READY.*"), cli.err);
+        assertTrue(cli.err.matches("(?s).*\\[\\d+m( \\d+s)?] waiting \\d+[ms][^,]* for copies to turn READY, \\d+m( \\d+s)? since "
+                + "the first copy started.*"), cli.err);
         assertFalse(cli.out.contains("] copy started:"), "progress stays off stdout");
+    }
+
+    @Test
+    void retriesShowAsRetriesNotAsWaitsForReady() {
+        cli.emulator.faults().throttle("DescribeBackups", "eu-west-1", 1.0);
+
+        cli.run(cli.replicator("plan", "--progress", "always"));
+
+        assertTrue(cli.err.contains("] retrying DescribeBackups in eu-west-1 in "), cli.err);
+        assertTrue(cli.err.contains(" after THROTTLING"), cli.err);
+        assertFalse(cli.err.contains("for copies to turn READY"), cli.err);
+
+        cli.run(cli.replicator("plan", "-v"));
+
+        assertTrue(cli.err.contains("] retry 1 of DescribeBackups in eu-west-1 after THROTTLING"), cli.err);
+        assertFalse(cli.err.contains("] retrying "), "verbose reports each retry once: " + cli.err);
     }
 
     @Test
