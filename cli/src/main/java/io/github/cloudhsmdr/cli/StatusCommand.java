@@ -93,11 +93,11 @@ final class StatusCommand extends BaseCommand {
         return policy == null ? "KEEP" : null;
     }
 
-    private static String reasons(Copy c, String policy) {
+    private static List<String> reasons(Copy c, String policy) {
         if (c.decision() != null) {
-            return String.join("; ", c.decision().reasons());
+            return c.decision().reasons();
         }
-        return policy == null ? "no retention policy: every copy is kept" : "not evaluated by retention now";
+        return List.of(policy == null ? "no retention policy: every copy is kept" : "not evaluated by retention now");
     }
 
     static void document(ObjectNode doc, ReplicatorSettings settings, ReplicationPlan plan, List<Region> regions,
@@ -124,7 +124,7 @@ final class StatusCommand extends BaseCommand {
                 n.put("owner", b.tags().get(CopyTags.OWNER));
                 n.put("ours", settings.name().equals(b.tags().get(CopyTags.OWNER)));
                 n.put("verdict", verdict(c, policy));
-                n.put("reasons", reasons(c, policy));
+                Json.strings(n, "reasons", reasons(c, policy));
             }
         }
     }
@@ -156,7 +156,7 @@ final class StatusCommand extends BaseCommand {
                         .append(owner == null ? "none" : owner).append(", ")
                         .append(verdict == null ? "not evaluated" : verdict);
                 if (c.decision() != null) {
-                    sb.append(": ").append(reasons(c, policy));
+                    sb.append(": ").append(String.join("; ", reasons(c, policy)));
                 }
                 sb.append('\n');
             }

@@ -281,6 +281,7 @@ class CommandsTest {
         assertEquals("cli-test", copy.get("owner").asText());
         assertTrue(copy.get("ours").asBoolean());
         assertEquals("KEEP", copy.get("verdict").asText());
+        assertEquals("no retention policy: every copy is kept", copy.get("reasons").get(0).asText());
         assertTrue(doc.get("retentionPolicy").isNull());
     }
 
