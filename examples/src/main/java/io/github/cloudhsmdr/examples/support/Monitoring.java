@@ -1,5 +1,6 @@
 package io.github.cloudhsmdr.examples.support;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.github.cloudhsmdr.RecoveryPointReport;
@@ -36,6 +37,7 @@ import java.util.Optional;
  * <p>Thread-safe.
  */
 public final class Monitoring implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** The option that turns the endpoints on. */
     public static final HostOptions.Option PORT = new HostOptions.Option("monitoring-port", "PORT",
             "serve /metrics (Prometheus) and /health on 127.0.0.1:PORT; 0 picks a free port (default: off)");
@@ -128,7 +130,7 @@ public final class Monitoring implements AutoCloseable {
                 metrics.lastReport().ifPresent(r -> health.put("lastRun", r.status() + " at " + r.finishedAt()));
                 points.ifPresentOrElse(p -> health.put("recoveryPoints", RecoveryPointHealth.details(p)),
                         () -> health.put("recoveryPoints", "not measured yet"));
-                respond(exchange, down ? 503 : 200, "application/json", Json.write(health));
+                respond(exchange, down ? 503 : 200, "application/json", JSON.writeValueAsString(health));
             }
         } catch (UncheckedIOException e) {
             LOG.debug("monitoring request {} failed: {}", path, e.toString());
