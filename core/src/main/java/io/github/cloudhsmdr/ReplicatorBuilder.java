@@ -402,9 +402,9 @@ public final class ReplicatorBuilder {
                 throw new IllegalArgumentException("copyTags key '" + k + "' is not allowed: 1 to 128 letters, "
                         + "digits, spaces or _ . : / = + - @");
             }
-            if (k.startsWith("aws:") || k.startsWith(CopyTags.PREFIX)) {
-                throw new IllegalArgumentException("copyTags key '" + k + "' uses a reserved prefix (aws: or "
-                        + CopyTags.PREFIX + ")");
+            if (CopyTags.isReserved(k)) {
+                throw new IllegalArgumentException("copyTags key '" + k + "' uses a reserved prefix ("
+                        + CopyTags.AWS_PREFIX + " or " + CopyTags.PREFIX + ")");
             }
             if (v.length() > 256 || !TAG_TEXT.matcher(v).matches()) {
                 throw new IllegalArgumentException("copyTags value '" + v + "' for key '" + k + "' is not allowed: "

@@ -30,7 +30,7 @@ final class CopyTagger {
         if (config.copySourceTags()) {
             for (Map.Entry<String, String> t : item.sourceTags().entrySet()) {
                 String key = t.getKey();
-                if (key.startsWith("aws:") || key.startsWith(CopyTags.PREFIX) || tags.containsKey(key)) {
+                if (CopyTags.isReserved(key) || tags.containsKey(key)) {
                     continue;
                 }
                 if (tags.size() >= CopyTags.MAX_TAGS) {

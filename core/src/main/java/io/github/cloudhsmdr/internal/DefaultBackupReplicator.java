@@ -82,7 +82,7 @@ public final class DefaultBackupReplicator implements BackupReplicator {
         this.store = Objects.requireNonNull(store, "store");
         this.ownsStore = ownsStore;
         this.listeners = new Listeners(config.listeners());
-        this.retrier = new Retrier(config.retryPolicy(), config.clock(), config.sleeper(),
+        this.retrier = new Retrier(config.retryPolicy(), config.sleeper(),
                 new Random(config.randomSeed()), (operation, region, attempt, error, wait) -> {
                     RetryEvent event = new RetryEvent(config.name(), operation, region, attempt, error.kind(),
                             error.getMessage(), wait);

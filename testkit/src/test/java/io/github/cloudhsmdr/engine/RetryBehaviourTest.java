@@ -263,25 +263,13 @@ class RetryBehaviourTest {
             return delegate.restoreBackup(region, backupId);
         }
 
-        @Override
-        public Backup modifyBackupAttributes(String region, String backupId, boolean neverExpires) {
-            return delegate.modifyBackupAttributes(region, backupId, neverExpires);
-        }
 
-        @Override
-        public Map<String, String> listTags(String region, String resourceId) {
-            return delegate.listTags(region, resourceId);
-        }
 
         @Override
         public void tagResource(String region, String resourceId, Map<String, String> tags) {
             delegate.tagResource(region, resourceId, tags);
         }
 
-        @Override
-        public void untagResource(String region, String resourceId, Set<String> tagKeys) {
-            delegate.untagResource(region, resourceId, tagKeys);
-        }
 
         @Override
         public List<Cluster> describeClusters(String region, Set<String> clusterIds) {
