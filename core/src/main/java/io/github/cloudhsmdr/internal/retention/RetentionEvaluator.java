@@ -92,6 +92,8 @@ public final class RetentionEvaluator {
 
         List<RetentionDecision> decisions = new ArrayList<>();
         Map<String, List<Member>> groups = new TreeMap<>();
+        // copies of the source's backups without any ownership tag: never touched, but a copy is there
+        Map<String, List<Member>> untagged = new TreeMap<>();
         for (List<Backup> listed : byId.values()) {
             Backup b = listed.get(0);
             String owner = b.tags().get(CopyTags.OWNER);
@@ -134,6 +136,11 @@ public final class RetentionEvaluator {
                         .add(new Member(b, sourceBackupOf(b), b.state(), b.createTimestamp()));
                 continue;
             }
+            if (owner == null && fromSource && cluster != null && b.createTimestamp() != null
+                    && destinationRegion.equals(b.region()) && b.state().isLive()) {
+                untagged.computeIfAbsent(cluster, k -> new ArrayList<>())
+                        .add(new Member(b, sourceBackupOf(b), b.state(), b.createTimestamp()));
+            }
             if (b.neverExpires()) {
                 reasons.add("NeverExpires");
             }
@@ -159,7 +166,7 @@ public final class RetentionEvaluator {
                     destinationRegion, group.getKey(), group.getValue().size(), deleted.size(), policy);
         }
         decisions.sort(DECISION_ORDER);
-        return new RetentionEvaluation(this, destinationRegion, now, decisions, groups, deletedByCluster);
+        return new RetentionEvaluation(this, destinationRegion, now, decisions, groups, deletedByCluster, untagged);
     }
 
     /** The group as the next run will see it: this run's deletions PENDING_DELETION, copies in progress READY. */
