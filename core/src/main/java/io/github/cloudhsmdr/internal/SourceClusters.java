@@ -41,7 +41,8 @@ final class SourceClusters {
         if (!config.clusterIds().isEmpty()) {
             Set<String> listed;
             try {
-                listed = calls.describeClusters(source).stream().map(Cluster::clusterId).collect(Collectors.toSet());
+                listed = calls.describeClusters(source).stream().filter(SourceClusters::exists).map(Cluster::clusterId)
+                        .collect(Collectors.toSet());
             } catch (CallFailedException e) {
                 LOG.debug("Checking the configured clusters failed region={}: {}", source, e.failure().message());
                 return new Resolved(new ArrayList<>(config.clusterIds()), Map.of());
@@ -58,10 +59,16 @@ final class SourceClusters {
             }
             return new Resolved(present, missing);
         }
-        List<String> ids = calls.describeClusters(source).stream().map(Cluster::clusterId).sorted()
+        List<String> ids = calls.describeClusters(source).stream().filter(SourceClusters::exists)
+                .map(Cluster::clusterId).sorted()
                 .collect(Collectors.toList());
         LOG.debug("Discovered clusters replicator={} region={} clusters={}", config.name(), source, ids);
         return new Resolved(ids, Map.of());
+    }
+
+    /** A deleted cluster may still be listed for a while: it protects nothing any more. */
+    private static boolean exists(Cluster c) {
+        return !"DELETED".equals(c.state());
     }
 
     /** @return the failure of a discovery that found no cluster at all. */

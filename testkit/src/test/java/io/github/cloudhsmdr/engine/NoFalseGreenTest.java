@@ -5,6 +5,8 @@ import io.github.cloudhsmdr.BackupServiceException;
 import io.github.cloudhsmdr.CopyAction;
 import io.github.cloudhsmdr.CopyOutcome;
 import io.github.cloudhsmdr.DestinationOutcome;
+import io.github.cloudhsmdr.RecoveryPoint;
+import io.github.cloudhsmdr.RecoveryPointReport;
 import io.github.cloudhsmdr.RecoveryPointStatus;
 import io.github.cloudhsmdr.ReplicationReport;
 import io.github.cloudhsmdr.ReplicatorBuilder;
@@ -45,6 +47,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NoFalseGreenTest {
     static final String SOURCE = "us-east-1";
     static final String WEST = "us-west-2";
+    static final String EU = "eu-west-1";
 
     MutableClock clock;
     CloudHsmModel model;
@@ -104,6 +107,51 @@ class NoFalseGreenTest {
         CloudHsmModel empty = new CloudHsmModel(clock, 3L);
         try (BackupReplicator r = builder(new InMemoryBackupStore(empty)).build()) {
             assertEquals(RecoveryPointStatus.UNKNOWN, r.measureRecoveryPoints().worst());
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ the day of the disaster
+
+    RecoveryPoint point(RecoveryPointReport report, String region) {
+        return report.points().stream().filter(p -> p.clusterId().equals(cluster) && p.region().equals(region))
+                .findFirst().orElseThrow(() -> new AssertionError("no point for " + region + ": "
+                        + report.describe()));
+    }
+
+    @Test
+    void withTheSourceRegionDownRecoveryPointsReportEveryDestinationAndTheBestRestorePoint() {
+        model.addBackup(SOURCE, cluster, clock.instant().minus(Duration.ofHours(30)));
+        model.addBackup(SOURCE, cluster, clock.instant().minus(Duration.ofHours(2)));
+        try (BackupReplicator r = builder().destinationRegions(WEST, EU).build()) {
+            r.replicate();
+            model.completeCopies();
+            model.faultHook(new FaultInjector(5L).regionDown(SOURCE));
+            RecoveryPointReport report = r.measureRecoveryPoints();
+            for (String region : List.of(WEST, EU)) {
+                RecoveryPoint p = point(report, region);
+                assertNotNull(p.backupId(), report.describe());
+                assertEquals(RecoveryPointStatus.OK, p.status(), report.describe());
+            }
+            assertEquals(RecoveryPointStatus.UNKNOWN, point(report, SOURCE).status(), report.describe());
+            assertEquals(RecoveryPointStatus.UNKNOWN, report.worst(), report.describe());
+            assertTrue(report.notes().stream().anyMatch(n -> n.contains("source " + SOURCE + " cannot be read")
+                    && n.contains("newest copy in ")), report.describe());
+        }
+    }
+
+    @Test
+    void aSourceClusterDeletedWhileCopiesExistIsReportedWithItsNewestCopy() {
+        Backup newest = model.addBackup(SOURCE, cluster, clock.instant().minus(Duration.ofHours(2)));
+        try (BackupReplicator r = builder().build()) {
+            r.replicate();
+            model.completeCopies();
+            model.deleteCluster(SOURCE, cluster);
+            RecoveryPointReport report = r.measureRecoveryPoints();
+            RecoveryPoint west = point(report, WEST);
+            assertNotNull(west.backupId(), report.describe());
+            assertTrue(report.notes().stream().anyMatch(n -> n.equals("source cluster " + cluster
+                    + " no longer exists in " + SOURCE + "; newest copy in " + WEST + " is " + west.backupId()
+                    + " from " + newest.createTimestamp() + " (the best restore point)")), report.describe());
         }
     }
 
