@@ -330,8 +330,7 @@ public final class FaultInjector implements CloudHsmModel.FaultHook {
 
     /** Draws whether a copy into {@code destinationRegion} fails inside AWS. Does not count. */
     public synchronized boolean drawCopyFailure(String destinationRegion) {
-        Double p = lookup(copyFailures, ANY, destinationRegion);
-        return p != null && random.nextDouble() < p;
+        return draw(copyFailures, destinationRegion);
     }
 
     /**
@@ -349,34 +348,37 @@ public final class FaultInjector implements CloudHsmModel.FaultHook {
 
     /** Draws whether a copy into {@code destinationRegion} drops its TagList. Does not count. */
     public synchronized boolean drawDropCopyTags(String destinationRegion) {
-        Double p = lookup(droppedCopyTags, ANY, destinationRegion);
-        return p != null && random.nextDouble() < p;
+        return draw(droppedCopyTags, destinationRegion);
     }
 
     /** Draws whether a copy into {@code destinationRegion} loses the library's tags later. Does not count. */
     public synchronized boolean drawStripTagsLater(String destinationRegion) {
-        Double p = lookup(strippedTags, ANY, destinationRegion);
+        return draw(strippedTags, destinationRegion);
+    }
+
+    /** Draws a per-region rule (operation {@link #ANY}); the caller holds the lock. */
+    private boolean draw(Map<String, Double> rules, String region) {
+        Double p = lookup(rules, ANY, region);
         return p != null && random.nextDouble() < p;
     }
 
     /** As a model hook: draws {@link #drawDropCopyTags} and counts what it injects. */
     @Override
     public boolean dropCopyTags(String destinationRegion) {
-        boolean drop = drawDropCopyTags(destinationRegion);
-        if (drop) {
-            recordInjected(Kind.COPY_TAGS_DROPPED);
-        }
-        return drop;
+        return counted(drawDropCopyTags(destinationRegion), Kind.COPY_TAGS_DROPPED);
     }
 
     /** As a model hook: draws {@link #drawStripTagsLater} and counts what it injects. */
     @Override
     public boolean stripTagsLater(String destinationRegion) {
-        boolean strip = drawStripTagsLater(destinationRegion);
-        if (strip) {
-            recordInjected(Kind.TAGS_STRIPPED);
+        return counted(drawStripTagsLater(destinationRegion), Kind.TAGS_STRIPPED);
+    }
+
+    private boolean counted(boolean injected, Kind kind) {
+        if (injected) {
+            recordInjected(kind);
         }
-        return strip;
+        return injected;
     }
 
     /** @return how an undelivered copy response looks to the client. */

@@ -226,13 +226,12 @@ class RetryBehaviourTest {
     }
 
     /** Makes the copy, then answers the first {@code failures} copy calls with an internal failure. */
-    static final class CopyThenFailStore implements BackupStore {
-        final BackupStore delegate;
+    static final class CopyThenFailStore extends DelegatingStore {
         final AtomicInteger failuresLeft;
         final AtomicInteger copyCalls = new AtomicInteger();
 
         CopyThenFailStore(BackupStore delegate, int failures) {
-            this.delegate = delegate;
+            super(delegate);
             this.failuresLeft = new AtomicInteger(failures);
         }
 
@@ -246,39 +245,6 @@ class RetryBehaviourTest {
                         backupId, null, "read timed out", null);
             }
             return r;
-        }
-
-        @Override
-        public List<Backup> describeBackups(String region, BackupFilter filter) {
-            return delegate.describeBackups(region, filter);
-        }
-
-        @Override
-        public Backup deleteBackup(String region, String backupId) {
-            return delegate.deleteBackup(region, backupId);
-        }
-
-        @Override
-        public Backup restoreBackup(String region, String backupId) {
-            return delegate.restoreBackup(region, backupId);
-        }
-
-
-
-        @Override
-        public void tagResource(String region, String resourceId, Map<String, String> tags) {
-            delegate.tagResource(region, resourceId, tags);
-        }
-
-
-        @Override
-        public List<Cluster> describeClusters(String region, Set<String> clusterIds) {
-            return delegate.describeClusters(region, clusterIds);
-        }
-
-        @Override
-        public Cluster createCluster(CreateClusterRequest request) {
-            return delegate.createCluster(request);
         }
     }
 }
