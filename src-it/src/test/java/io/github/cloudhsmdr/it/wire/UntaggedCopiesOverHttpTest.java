@@ -1,19 +1,26 @@
 package io.github.cloudhsmdr.it.wire;
 
+import io.github.cloudhsmdr.AdoptionOutcome;
 import io.github.cloudhsmdr.BackupReplicator;
 import io.github.cloudhsmdr.CopyTags;
+import io.github.cloudhsmdr.ReplicationPlan;
 import io.github.cloudhsmdr.ReplicationReport;
 import io.github.cloudhsmdr.RetentionPolicy;
 import io.github.cloudhsmdr.RunStatus;
 import io.github.cloudhsmdr.Selection;
+import io.github.cloudhsmdr.ServiceErrorKind;
 import io.github.cloudhsmdr.aws.AwsBackupStore;
+import io.github.cloudhsmdr.testkit.CloudHsmModel;
 import io.github.cloudhsmdr.testkit.FaultInjector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import static io.github.cloudhsmdr.it.wire.WireFixture.COPY;
 import static io.github.cloudhsmdr.it.wire.WireFixture.SOURCE;
@@ -79,5 +86,34 @@ class UntaggedCopiesOverHttpTest {
         }
         assertTrue(fx.faults().count(fault.startsWith("dropped") ? FaultInjector.Kind.COPY_TAGS_DROPPED
                 : FaultInjector.Kind.TAGS_STRIPPED) > 0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"adopt-policy.json", "replicator-policy.json"})
+    void adoptCopiesTagsTheCopiesUnderTheAdoptPolicyAndReportsARefusal(String policyFile) {
+        fx.faults().dropCopyTags(WEST, 1.0);
+        try (BackupReplicator r = fx.replicator(store, WEST).name("dr-wire")
+                .retentionPolicy(RetentionPolicy.builder().keepDaily(7).keepWeekly(4).build())
+                .selection(Selection.allWithin(Duration.ofDays(40))).build()) {
+            ReplicationReport first = r.replicate();
+            fx.model().completeCopies();
+            ReplicationPlan plan = r.plan();
+            IamPolicyDocument policy = IamPolicyDocument.read(Path.of("..", "iam", policyFile),
+                    Map.of("<ACCOUNT_ID>", CloudHsmModel.ACCOUNT_ID, "<REPLICATOR_NAME>", "dr-wire"));
+            // the replicator's own role, without the right to tag existing backups, must be refused
+            fx.emulator.accessPolicy((policyFile.startsWith("adopt") ? policy
+                    : policy.without("cloudhsm:TagResource")).toAccessPolicy());
+            List<AdoptionOutcome> outcomes = r.adoptCopies(plan);
+            assertEquals(first.copied(), outcomes.size(), outcomes.toString());
+            if (policyFile.startsWith("adopt")) {
+                assertTrue(outcomes.stream().allMatch(AdoptionOutcome::adopted), outcomes.toString());
+                assertTrue(fx.model().backupsIn(WEST).stream()
+                        .allMatch(b -> "dr-wire".equals(b.tags().get(CopyTags.OWNER))));
+            } else {
+                assertTrue(outcomes.stream().noneMatch(AdoptionOutcome::adopted), outcomes.toString());
+                assertTrue(outcomes.stream().allMatch(o -> o.failure().kind() == ServiceErrorKind.ACCESS_DENIED
+                        && o.failure().message().contains("TagResource")), outcomes.toString());
+            }
+        }
     }
 }
