@@ -409,12 +409,9 @@ final class ApplyRun {
         if (failedDeletions > 0) {
             p.reasons.add(failedDeletions + " deletions failed; the next run tries again");
         }
+        // untagged copies found by the plan are counted (and explained in the summary) but do not change the
+        // status: they may be someone else's copies on purpose; the run's own untagged copies do (checkTags)
         int untagged = p.plan.untaggedCopies().size() + p.untaggedThisRun;
-        if (p.plan.untaggedCopies().size() > 0 && config.retentionPolicy().isPresent()) {
-            p.reasons.add(p.plan.untaggedCopies().size() + " copies in " + region + " lack the ownership tag "
-                    + CopyTags.OWNER + ", so retention cannot manage them (never deletes them); remedy: "
-                    + "adoptCopies(plan) under the adopt policy");
-        }
         RunStatus status = status(p.plan, copies);
         if (status == RunStatus.SUCCESS && !p.reasons.isEmpty()) {
             status = RunStatus.PARTIAL;
