@@ -63,6 +63,22 @@ public interface BackupReplicator extends AutoCloseable {
      */
     List<UndoOutcome> undoDeletions(ReplicationReport report);
 
+    /**
+     * Takes ownership of the untagged copies {@code plan} lists ({@link DestinationPlan#untaggedCopies()}): copies
+     * of this replicator's own source backups, from its source region, that lie in a destination without its
+     * ownership tag (the service dropped the tags of the copy request, or someone removed them). Puts the ownership
+     * and provenance tags on each with TagResource, so that retention manages them from then on. Never done
+     * implicitly: run it under a policy that allows {@code cloudhsm:TagResource} on the destination's backups
+     * (see the README's IAM section). Failures are in the outcomes, not thrown.
+     *
+     * @param plan a plan of this replicator, from {@link #plan()}
+     * @return one outcome per copy
+     * @throws UnsupportedOperationException when the implementation cannot adopt copies
+     */
+    default List<AdoptionOutcome> adoptCopies(ReplicationPlan plan) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not adopt copies");
+    }
+
     /** Plans and applies in one go. */
     default ReplicationReport replicate() {
         return apply(plan());

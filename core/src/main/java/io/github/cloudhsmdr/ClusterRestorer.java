@@ -1,6 +1,7 @@
 package io.github.cloudhsmdr;
 
 import io.github.cloudhsmdr.internal.CopySanity;
+import io.github.cloudhsmdr.internal.CopyLookup;
 import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupFilter;
 import io.github.cloudhsmdr.spi.BackupState;
@@ -12,7 +13,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,8 +25,6 @@ import java.util.Optional;
  */
 public final class ClusterRestorer {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterRestorer.class);
-    private static final Comparator<Backup> BY_CREATED = Comparator.comparing(Backup::createTimestamp,
-            Comparator.nullsFirst(Comparator.naturalOrder())).thenComparing(Backup::backupId);
 
     private final BackupStore store;
     private final Clock clock;
@@ -56,11 +54,9 @@ public final class ClusterRestorer {
     public Optional<Backup> newestRestorable(String region, String sourceClusterId) {
         Objects.requireNonNull(region, "region");
         Objects.requireNonNull(sourceClusterId, "sourceClusterId");
-        return store.describeBackups(region, BackupFilter.states(BackupState.READY)).stream()
-                .filter(b -> b.state() == BackupState.READY)
-                .filter(b -> sourceClusterId.equals(b.isCopy() ? b.originCluster() : b.clusterId()))
-                .filter(b -> CopySanity.believable(b, clock.instant()))
-                .max(BY_CREATED);
+        return CopyLookup.newestReady(store.describeBackups(region, BackupFilter.states(BackupState.READY)),
+                b -> sourceClusterId.equals(b.isCopy() ? b.originCluster() : b.clusterId())
+                        && CopySanity.believable(b, clock.instant()));
     }
 
     /**

@@ -4,6 +4,11 @@ package io.github.cloudhsmdr;
 public enum CopyAction {
     /** The copy was started in this run (and found in the destination, unless the outcome says otherwise). */
     COPIED,
+    /**
+     * The copy was started in this run but was not READY when the wait for READY ran out: the destination
+     * does not hold it yet, and the next run checks it again.
+     */
+    NOT_READY,
     /** A live copy was already in the destination; nothing was done. */
     ALREADY_PRESENT,
     /** A copy started earlier is still CREATE_IN_PROGRESS. */

@@ -7,6 +7,8 @@ package io.github.cloudhsmdr;
 public final class CopyTags {
     /** Prefix of every tag key this library sets; user tags may not use it. */
     public static final String PREFIX = "cloudhsm-dr:";
+    /** Prefix of the tag keys AWS reserves for itself; no one may set them. */
+    public static final String AWS_PREFIX = "aws:";
     /** Ownership tag: its value is the replicator's name. */
     public static final String OWNER = PREFIX + "replicator";
     /** The source backup's id. */
@@ -21,5 +23,14 @@ public final class CopyTags {
     public static final int MAX_TAGS = 50;
 
     private CopyTags() {
+    }
+
+    /**
+     * @param key a tag key
+     * @return true when the key uses a reserved prefix ({@link #AWS_PREFIX} or {@link #PREFIX}): only this library
+     *         (or AWS) sets such tags
+     */
+    public static boolean isReserved(String key) {
+        return key.startsWith(AWS_PREFIX) || key.startsWith(PREFIX);
     }
 }

@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * @param clusterId         the source cluster
  * @param destinationRegion the destination region
- * @param status            SUCCESS when nothing failed, FAILED when nothing could be done, else PARTIAL
+ * @param status            SUCCESS when the pair holds what the policy promises, FAILED when nothing could be done,
+ *                          else PARTIAL (the {@code reasons} say why)
  * @param copies            one outcome per selected source backup
  * @param failure           why the whole pair failed (e.g. listing the destination failed), or {@code null}
  * @param retention         retention's decisions for the cluster's copies after this run's copies (empty
@@ -16,6 +17,10 @@ import java.util.Objects;
  * @param deletions         the copies retention deleted (or failed to)
  * @param retentionNote     why retention deleted nothing this run although it would have (deferred after a
  *                          failed copy, or its listing failed), or empty
+ * @param untaggedCopies    how many copies of this cluster's backups from the source region lie in the destination
+ *                          without this library's ownership tag: retention can neither count them as its own nor
+ *                          delete them (see {@link BackupReplicator#adoptCopies})
+ * @param reasons           why the pair is not SUCCESS, one line each with its remedy; empty when it is
  */
 public record DestinationOutcome(
         String clusterId,
@@ -25,7 +30,9 @@ public record DestinationOutcome(
         Failure failure,
         List<RetentionDecision> retention,
         List<Deletion> deletions,
-        String retentionNote) {
+        String retentionNote,
+        int untaggedCopies,
+        List<String> reasons) {
 
     public DestinationOutcome {
         Objects.requireNonNull(clusterId, "clusterId");
@@ -35,12 +42,22 @@ public record DestinationOutcome(
         retention = retention == null ? List.of() : List.copyOf(retention);
         deletions = deletions == null ? List.of() : List.copyOf(deletions);
         retentionNote = retentionNote == null ? "" : retentionNote;
+        if (untaggedCopies < 0) {
+            throw new IllegalArgumentException("untaggedCopies must be >= 0, was " + untaggedCopies);
+        }
+        reasons = reasons == null ? List.of() : List.copyOf(reasons);
+    }
+
+    /** An outcome without untagged copies and without reasons. */
+    public DestinationOutcome(String clusterId, String destinationRegion, RunStatus status, List<CopyOutcome> copies,
+            Failure failure, List<RetentionDecision> retention, List<Deletion> deletions, String retentionNote) {
+        this(clusterId, destinationRegion, status, copies, failure, retention, deletions, retentionNote, 0, List.of());
     }
 
     /** An outcome without retention. */
     public DestinationOutcome(
             String clusterId, String destinationRegion, RunStatus status, List<CopyOutcome> copies, Failure failure) {
-        this(clusterId, destinationRegion, status, copies, failure, List.of(), List.of(), "");
+        this(clusterId, destinationRegion, status, copies, failure, List.of(), List.of(), "", 0, List.of());
     }
 
     /** @return how many of this pair's outcomes have the given action. */

@@ -15,6 +15,9 @@ import java.util.Objects;
  * @param criticalAfter  age after which a recovery point is CRITICAL
  * @param points         one per (cluster, region), the source region included
  * @param failures       failures that kept whole clusters out of the measurement
+ * @param notes          what an operator must know on the day of a disaster, one line each: a source region that
+ *                       cannot be read and where the best restore point of each cluster is, a source cluster that
+ *                       no longer exists and its newest copy, nothing to measure
  */
 public record RecoveryPointReport(
         String replicatorName,
@@ -22,18 +25,30 @@ public record RecoveryPointReport(
         Duration warnAfter,
         Duration criticalAfter,
         List<RecoveryPoint> points,
-        List<Failure> failures) {
+        List<Failure> failures,
+        List<String> notes) {
 
     public RecoveryPointReport {
         Objects.requireNonNull(replicatorName, "replicatorName");
         Objects.requireNonNull(measuredAt, "measuredAt");
         points = List.copyOf(points);
         failures = List.copyOf(failures);
+        notes = notes == null ? List.of() : List.copyOf(notes);
     }
 
-    /** @return the worst status over all points (UNKNOWN when a cluster could not be measured at all). */
+    /** A report without notes. */
+    public RecoveryPointReport(String replicatorName, Instant measuredAt, Duration warnAfter, Duration criticalAfter,
+            List<RecoveryPoint> points, List<Failure> failures) {
+        this(replicatorName, measuredAt, warnAfter, criticalAfter, points, failures, List.of());
+    }
+
+    /**
+     * @return the worst status over all points: UNKNOWN when a cluster could not be measured at all, and when
+     *         there was nothing to measure (never OK for an empty measurement)
+     */
     public RecoveryPointStatus worst() {
-        RecoveryPointStatus worst = failures.isEmpty() ? RecoveryPointStatus.OK : RecoveryPointStatus.UNKNOWN;
+        RecoveryPointStatus worst = failures.isEmpty() && !points.isEmpty() ? RecoveryPointStatus.OK
+                : RecoveryPointStatus.UNKNOWN;
         for (RecoveryPoint p : points) {
             if (rank(p.status()) > rank(worst)) {
                 worst = p.status();
@@ -59,6 +74,9 @@ public record RecoveryPointReport(
                 .append(", critical after ").append(criticalAfter).append("): ").append(worst()).append('\n');
         for (Failure f : failures) {
             sb.append("  FAILED ").append(f.message()).append('\n');
+        }
+        for (String n : notes) {
+            sb.append("  NOTE ").append(n).append('\n');
         }
         for (RecoveryPoint p : points) {
             sb.append("  ").append(p.clusterId()).append(' ').append(p.region()).append(p.source() ? " (source)" : "")

@@ -63,6 +63,10 @@ public record ReplicationPlan(
                 }
                 sb.append(": ").append(c.reason()).append('\n');
             }
+            if (!d.untaggedCopies().isEmpty()) {
+                sb.append("    untagged copies (no ownership tag; never deleted, adoptCopies takes ownership): ")
+                        .append(String.join(", ", d.untaggedCopies())).append('\n');
+            }
             for (RetentionDecision r : d.retention()) {
                 sb.append("    retention ").append(r.verdict()).append(' ').append(r.backupId()).append(" (copy of ")
                         .append(r.sourceBackupId()).append("): ").append(String.join("; ", r.reasons())).append('\n');

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
  * @param status         SUCCESS, PARTIAL or FAILED
  * @param outcomes       one entry per (cluster, destination region)
  * @param failures       failures outside any pair (e.g. the source region could not be listed)
+ * @param runId          the run's id, also on every log line of the run (SLF4J MDC key {@code runId})
  */
 public record ReplicationReport(
         String replicatorName,
@@ -25,7 +26,11 @@ public record ReplicationReport(
         Instant finishedAt,
         RunStatus status,
         List<DestinationOutcome> outcomes,
-        List<Failure> failures) {
+        List<Failure> failures,
+        String runId) {
+
+    /** The MDC key under which a run's id is on every log line of the run. */
+    public static final String RUN_ID_MDC_KEY = "runId";
 
     public ReplicationReport {
         Objects.requireNonNull(replicatorName, "replicatorName");
@@ -35,6 +40,13 @@ public record ReplicationReport(
         Objects.requireNonNull(status, "status");
         outcomes = List.copyOf(outcomes);
         failures = List.copyOf(failures);
+        runId = runId == null ? "" : runId;
+    }
+
+    /** A report without a run id. */
+    public ReplicationReport(String replicatorName, String sourceRegion, Instant startedAt, Instant finishedAt,
+            RunStatus status, List<DestinationOutcome> outcomes, List<Failure> failures) {
+        this(replicatorName, sourceRegion, startedAt, finishedAt, status, outcomes, failures, "");
     }
 
     /** @return every copy outcome of the run. */
@@ -77,6 +89,11 @@ public record ReplicationReport(
                 .flatMap(s -> s).toList();
     }
 
+    /** @return how many copies lie in the destinations without the ownership tag, over all pairs. */
+    public long untaggedCopies() {
+        return outcomes.stream().mapToLong(DestinationOutcome::untaggedCopies).sum();
+    }
+
     /** @return how long the run took. */
     public Duration duration() {
         return Duration.between(startedAt, finishedAt);
@@ -88,14 +105,22 @@ public record ReplicationReport(
      */
     public String summary() {
         String line = String.format("replicator=%s source=%s status=%s pairs=%d copied=%d alreadyPresent=%d inProgress=%d"
-                        + " skipped=%d sourceGone=%d deleted=%d failed=%d duration=%s",
+                        + " notReady=%d skipped=%d sourceGone=%d deleted=%d failed=%d untagged=%d duration=%s",
                 replicatorName, sourceRegion, status, outcomes.size(), copied(), count(CopyAction.ALREADY_PRESENT),
-                count(CopyAction.IN_PROGRESS), count(CopyAction.SKIPPED), count(CopyAction.SOURCE_GONE),
-                deleted(), failedCount(), duration());
+                count(CopyAction.IN_PROGRESS), count(CopyAction.NOT_READY), count(CopyAction.SKIPPED),
+                count(CopyAction.SOURCE_GONE), deleted(), failedCount(), untaggedCopies(), duration());
         if (status == RunStatus.FAILED) {
             List<Failure> all = allFailures();
             line += all.isEmpty() ? "; nothing could be done"
                     : "; nothing could be done, first failure: " + all.get(0).message();
+        } else if (status == RunStatus.PARTIAL) {
+            String reason = allFailures().stream().map(Failure::message).findFirst().orElse(outcomes.stream()
+                    .flatMap(o -> o.reasons().stream()).findFirst().orElse(null));
+            line += reason == null ? "" : "; first problem: " + reason;
+        }
+        if (untaggedCopies() > 0) {
+            line += "; " + untaggedCopies() + " copies lack the ownership tag: retention can neither count nor "
+                    + "delete them (adoptCopies takes ownership)";
         }
         return line;
     }
@@ -137,6 +162,12 @@ public record ReplicationReport(
             }
             if (!o.retentionNote().isEmpty()) {
                 sb.append("    retention: ").append(o.retentionNote()).append('\n');
+            }
+            if (o.untaggedCopies() > 0) {
+                sb.append("    untagged copies: ").append(o.untaggedCopies()).append('\n');
+            }
+            for (String r : o.reasons()) {
+                sb.append("    why ").append(o.status()).append(": ").append(r).append('\n');
             }
         }
         return sb.toString();

@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code selection}</td><td>{@code Selection.allWithin(14 days)}</td></tr>
  *   <tr><td>{@code copyTags}</td><td>none</td></tr>
  *   <tr><td>{@code copySourceTags}</td><td>true</td></tr>
+ *   <tr><td>{@code repairTags}</td><td>false</td></tr>
  *   <tr><td>{@code includeCopies}</td><td>false</td></tr>
  *   <tr><td>{@code waitForReady}</td><td>zero: do not wait (at most {@link #MAX_WAIT_FOR_READY}, 24 h)</td></tr>
  *   <tr><td>{@code pollInterval} / {@code maxPollInterval}</td><td>15 s / 2 min (each at most
@@ -70,6 +71,7 @@ public final class ReplicatorBuilder {
     Selection selection = Selection.defaults();
     Map<String, String> copyTags = new LinkedHashMap<>();
     boolean copySourceTags = true;
+    boolean repairTags;
     boolean includeCopies;
     Clock clock = Clock.systemUTC();
     Sleeper sleeper = Sleeper.SYSTEM;
@@ -97,6 +99,7 @@ public final class ReplicatorBuilder {
         selection = c.selection();
         copyTags = new LinkedHashMap<>(c.copyTags());
         copySourceTags = c.copySourceTags();
+        repairTags = c.repairTags();
         includeCopies = c.includeCopies();
         clock = c.clock();
         sleeper = c.sleeper();
@@ -175,6 +178,19 @@ public final class ReplicatorBuilder {
      */
     public ReplicatorBuilder copySourceTags(boolean copySourceTags) {
         this.copySourceTags = copySourceTags;
+        return this;
+    }
+
+    /**
+     * Whether a copy made in the run that arrives without the library's ownership and provenance tags (a service
+     * may drop the TagList of CopyBackupToRegion) gets them put back with TagResource (default false). This needs
+     * {@code cloudhsm:TagResource} on existing backups in the destination regions, which the replicator's
+     * least-privilege policy leaves out: a role that may tag existing backups can give any backup the ownership
+     * tag and then delete it. Without it, such copies are reported and {@link BackupReplicator#adoptCopies} takes
+     * ownership of them under its own policy.
+     */
+    public ReplicatorBuilder repairTags(boolean repairTags) {
+        this.repairTags = repairTags;
         return this;
     }
 
@@ -418,9 +434,9 @@ public final class ReplicatorBuilder {
                 throw new IllegalArgumentException("copyTags key '" + k + "' is not allowed: 1 to 128 letters, "
                         + "digits, spaces or _ . : / = + - @");
             }
-            if (k.startsWith("aws:") || k.startsWith(CopyTags.PREFIX)) {
-                throw new IllegalArgumentException("copyTags key '" + k + "' uses a reserved prefix (aws: or "
-                        + CopyTags.PREFIX + ")");
+            if (CopyTags.isReserved(k)) {
+                throw new IllegalArgumentException("copyTags key '" + k + "' uses a reserved prefix ("
+                        + CopyTags.AWS_PREFIX + " or " + CopyTags.PREFIX + ")");
             }
             if (v.length() > 256 || !TAG_TEXT.matcher(v).matches()) {
                 throw new IllegalArgumentException("copyTags value '" + v + "' for key '" + k + "' is not allowed: "

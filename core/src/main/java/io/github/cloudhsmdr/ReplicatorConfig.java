@@ -20,6 +20,7 @@ public final class ReplicatorConfig {
     private final Selection selection;
     private final Map<String, String> copyTags;
     private final boolean copySourceTags;
+    private final boolean repairTags;
     private final boolean includeCopies;
     private final Clock clock;
     private final Sleeper sleeper;
@@ -43,6 +44,7 @@ public final class ReplicatorConfig {
         this.selection = b.selection;
         this.copyTags = Map.copyOf(b.copyTags);
         this.copySourceTags = b.copySourceTags;
+        this.repairTags = b.repairTags;
         this.includeCopies = b.includeCopies;
         this.clock = b.clock;
         this.sleeper = b.sleeper;
@@ -92,6 +94,14 @@ public final class ReplicatorConfig {
     /** @return true when the source backup's own tags are carried over to its copies. */
     public boolean copySourceTags() {
         return copySourceTags;
+    }
+
+    /**
+     * @return true when the replicator puts its ownership and provenance tags back (TagResource) on a copy it made
+     *         in the run that arrived without them
+     */
+    public boolean repairTags() {
+        return repairTags;
     }
 
     /** @return true when backups that are themselves copies into the source region are exported too. */
@@ -173,7 +183,7 @@ public final class ReplicatorConfig {
     public String toString() {
         return "ReplicatorConfig[name=" + name + ", sourceRegion=" + sourceRegion + ", clusterIds=" + clusterIds
                 + ", destinationRegions=" + destinationRegions + ", selection=" + selection
-                + ", copySourceTags=" + copySourceTags + ", includeCopies=" + includeCopies
+                + ", copySourceTags=" + copySourceTags + ", repairTags=" + repairTags + ", includeCopies=" + includeCopies
                 + ", waitForReady=" + waitForReady + ", retentionPolicy=" + retentionPolicy + ", retryPolicy=" + retryPolicy + ", maxConcurrentDestinations=" + maxConcurrentDestinations + "]";
     }
 }

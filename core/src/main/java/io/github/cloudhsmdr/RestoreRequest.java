@@ -20,7 +20,6 @@ public record RestoreRequest(
         String region, String sourceClusterId, String backupId, String hsmType, List<String> subnetIds,
         Map<String, String> tags) {
 
-    private static final Pattern CLUSTER_ID = Pattern.compile("cluster-[2-7a-zA-Z]{11,16}");
     private static final Pattern BACKUP_ID = Pattern.compile("backup-[2-7a-zA-Z]{11,16}");
 
     public RestoreRequest {
@@ -29,7 +28,7 @@ public record RestoreRequest(
         if (sourceClusterId == null && backupId == null) {
             throw new IllegalArgumentException("sourceClusterId and backupId are both null: give one of them");
         }
-        if (sourceClusterId != null && !CLUSTER_ID.matcher(sourceClusterId).matches()) {
+        if (sourceClusterId != null && !ReplicatorBuilder.CLUSTER_ID.matcher(sourceClusterId).matches()) {
             throw new IllegalArgumentException("sourceClusterId '" + sourceClusterId
                     + "' is not a cluster id: expected cluster- followed by 11 to 16 of [2-7a-zA-Z]");
         }

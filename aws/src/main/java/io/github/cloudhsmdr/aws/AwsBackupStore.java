@@ -30,12 +30,8 @@ import software.amazon.awssdk.services.cloudhsmv2.model.DescribeBackupsRequest;
 import software.amazon.awssdk.services.cloudhsmv2.model.DescribeBackupsResponse;
 import software.amazon.awssdk.services.cloudhsmv2.model.DescribeClustersRequest;
 import software.amazon.awssdk.services.cloudhsmv2.model.DescribeClustersResponse;
-import software.amazon.awssdk.services.cloudhsmv2.model.ListTagsRequest;
-import software.amazon.awssdk.services.cloudhsmv2.model.ListTagsResponse;
-import software.amazon.awssdk.services.cloudhsmv2.model.ModifyBackupAttributesRequest;
 import software.amazon.awssdk.services.cloudhsmv2.model.RestoreBackupRequest;
 import software.amazon.awssdk.services.cloudhsmv2.model.TagResourceRequest;
-import software.amazon.awssdk.services.cloudhsmv2.model.UntagResourceRequest;
 
 import java.net.URI;
 import java.time.Duration;
@@ -100,8 +96,6 @@ public final class AwsBackupStore implements BackupStore {
     public static final int MAX_BACKUPS_PAGE = 50;
     /** DescribeClusters page size, the service maximum. */
     public static final int MAX_CLUSTERS_PAGE = 25;
-    /** ListTags page size, the service maximum. */
-    public static final int MAX_TAGS_PAGE = 100;
     /** Most values sent for one filter key in one DescribeBackups request. */
     public static final int MAX_FILTER_VALUES = 20;
 
@@ -306,43 +300,6 @@ public final class AwsBackupStore implements BackupStore {
     /**
      * {@inheritDoc}
      *
-     * <p>When the answer names no backup, the result has the requested id and state {@link BackupState#UNKNOWN}.
-     */
-    @Override
-    public Backup modifyBackupAttributes(String region, String backupId, boolean neverExpires) {
-        Objects.requireNonNull(region, "region");
-        Objects.requireNonNull(backupId, "backupId");
-        return call("ModifyBackupAttributes", region, backupId, client -> {
-            LOG.debug("ModifyBackupAttributes region={} backupId={} neverExpires={}", region, backupId,
-                    neverExpires);
-            return backupOrUnknown(client.modifyBackupAttributes(ModifyBackupAttributesRequest.builder()
-                    .backupId(backupId).neverExpires(neverExpires).build()).backup(), region, backupId);
-        });
-    }
-
-    @Override
-    public Map<String, String> listTags(String region, String resourceId) {
-        Objects.requireNonNull(region, "region");
-        Objects.requireNonNull(resourceId, "resourceId");
-        return call("ListTags", region, resourceId, client -> {
-            LOG.debug("ListTags region={} resourceId={}", region, resourceId);
-            ListTagsRequest request = ListTagsRequest.builder().resourceId(resourceId).maxResults(MAX_TAGS_PAGE)
-                    .build();
-            Map<String, String> tags = new LinkedHashMap<>();
-            for (software.amazon.awssdk.services.cloudhsmv2.model.Tag t : pages(
-                    client.listTagsPaginator(request), ListTagsResponse::tagList, ListTagsResponse::nextToken,
-                    "ListTags", region, resourceId)) {
-                if (t != null && t.key() != null) {
-                    tags.put(t.key(), t.value() == null ? "" : t.value());
-                }
-            }
-            return Map.copyOf(tags);
-        });
-    }
-
-    /**
-     * {@inheritDoc}
-     *
      * <p>An empty map sends nothing (the service requires at least one tag).
      */
     @Override
@@ -357,27 +314,6 @@ public final class AwsBackupStore implements BackupStore {
             LOG.debug("TagResource region={} resourceId={} keys={}", region, resourceId, tags.keySet());
             client.tagResource(TagResourceRequest.builder().resourceId(resourceId)
                     .tagList(AwsMapping.tagList(tags)).build());
-            return null;
-        });
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * <p>An empty set sends nothing (the service requires at least one key).
-     */
-    @Override
-    public void untagResource(String region, String resourceId, Set<String> tagKeys) {
-        Objects.requireNonNull(region, "region");
-        Objects.requireNonNull(resourceId, "resourceId");
-        Objects.requireNonNull(tagKeys, "tagKeys");
-        if (tagKeys.isEmpty()) {
-            return;
-        }
-        call("UntagResource", region, resourceId, client -> {
-            LOG.debug("UntagResource region={} resourceId={} keys={}", region, resourceId, tagKeys);
-            client.untagResource(UntagResourceRequest.builder().resourceId(resourceId)
-                    .tagKeyList(AwsMapping.sorted(tagKeys)).build());
             return null;
         });
     }

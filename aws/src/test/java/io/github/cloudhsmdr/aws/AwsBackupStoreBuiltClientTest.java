@@ -24,6 +24,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -156,7 +157,7 @@ class AwsBackupStoreBuiltClientTest {
                 .endpointOverride(URI.create("http://127.0.0.1:" + port)).build();
         try {
             BackupServiceException e = assertThrows(BackupServiceException.class,
-                    () -> unreachable.listTags("us-east-1", "backup-abcdefghijk"));
+                    () -> unreachable.tagResource("us-east-1", "backup-abcdefghijk", Map.of("k", "v")));
             assertEquals(ServiceErrorKind.NETWORK, e.kind());
         } finally {
             unreachable.close();

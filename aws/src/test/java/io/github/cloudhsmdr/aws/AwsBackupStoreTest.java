@@ -24,15 +24,10 @@ import software.amazon.awssdk.services.cloudhsmv2.model.DescribeBackupsResponse;
 import software.amazon.awssdk.services.cloudhsmv2.model.DescribeClustersRequest;
 import software.amazon.awssdk.services.cloudhsmv2.model.DescribeClustersResponse;
 import software.amazon.awssdk.services.cloudhsmv2.model.DestinationBackup;
-import software.amazon.awssdk.services.cloudhsmv2.model.ListTagsRequest;
-import software.amazon.awssdk.services.cloudhsmv2.model.ListTagsResponse;
-import software.amazon.awssdk.services.cloudhsmv2.model.ModifyBackupAttributesRequest;
-import software.amazon.awssdk.services.cloudhsmv2.model.ModifyBackupAttributesResponse;
 import software.amazon.awssdk.services.cloudhsmv2.model.RestoreBackupRequest;
 import software.amazon.awssdk.services.cloudhsmv2.model.RestoreBackupResponse;
 import software.amazon.awssdk.services.cloudhsmv2.model.Tag;
 import software.amazon.awssdk.services.cloudhsmv2.model.TagResourceRequest;
-import software.amazon.awssdk.services.cloudhsmv2.model.UntagResourceRequest;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -74,7 +69,6 @@ class AwsBackupStoreTest {
         CloudHsmV2Client client = mock(CloudHsmV2Client.class);
         when(client.describeBackupsPaginator(any(DescribeBackupsRequest.class))).thenCallRealMethod();
         when(client.describeClustersPaginator(any(DescribeClustersRequest.class))).thenCallRealMethod();
-        when(client.listTagsPaginator(any(ListTagsRequest.class))).thenCallRealMethod();
         return client;
     }
 
@@ -321,59 +315,30 @@ class AwsBackupStoreTest {
     }
 
     @Test
-    void deleteRestoreAndModifyReturnTheBackupTheServiceReports() {
+    void deleteAndRestoreReturnTheBackupTheServiceReports() {
         when(client.deleteBackup(any(DeleteBackupRequest.class))).thenReturn(DeleteBackupResponse.builder()
                 .backup(sdkBackup(1).toBuilder().backupState("PENDING_DELETION").deleteTimestamp(T0).build())
                 .build());
         when(client.restoreBackup(any(RestoreBackupRequest.class))).thenReturn(RestoreBackupResponse.builder()
                 .backup(sdkBackup(1)).build());
-        when(client.modifyBackupAttributes(any(ModifyBackupAttributesRequest.class)))
-                .thenReturn(ModifyBackupAttributesResponse.builder().build());
 
         Backup deleted = store.deleteBackup(REGION, "backup-aaaaaaaaa001");
         Backup restored = store.restoreBackup(REGION, "backup-aaaaaaaaa001");
-        Backup modified = store.modifyBackupAttributes(REGION, "backup-aaaaaaaaa001", true);
 
         assertEquals(BackupState.PENDING_DELETION, deleted.state());
         assertEquals(T0, deleted.deleteTimestamp());
         assertEquals(BackupState.READY, restored.state());
-        assertEquals("backup-aaaaaaaaa001", modified.backupId(), "an empty answer keeps the requested id");
-        assertEquals(BackupState.UNKNOWN, modified.state());
         verify(client).deleteBackup(DeleteBackupRequest.builder().backupId("backup-aaaaaaaaa001").build());
-        verify(client).modifyBackupAttributes(ModifyBackupAttributesRequest.builder()
-                .backupId("backup-aaaaaaaaa001").neverExpires(true).build());
     }
 
     @Test
-    void readsEveryPageOfTags() {
-        when(client.listTags(any(ListTagsRequest.class))).thenAnswer(inv -> {
-            ListTagsRequest r = inv.getArgument(0);
-            assertEquals(100, r.maxResults());
-            assertEquals("backup-abcdefghijk", r.resourceId());
-            if (r.nextToken() == null) {
-                return ListTagsResponse.builder().tagList(Tag.builder().key("a").value("1").build())
-                        .nextToken("next").build();
-            }
-            return ListTagsResponse.builder().tagList(Tag.builder().key("b").value("2").build()).build();
-        });
-
-        assertEquals(Map.of("a", "1", "b", "2"), store.listTags(REGION, "backup-abcdefghijk"));
-        verify(client, times(2)).listTags(any(ListTagsRequest.class));
-    }
-
-    @Test
-    void tagsAndUntagsButSendsNothingForEmptyInput() {
+    void tagsButSendsNothingForEmptyInput() {
         store.tagResource(REGION, "backup-abcdefghijk", Map.of("k", "v"));
-        store.untagResource(REGION, "backup-abcdefghijk", Set.of("y", "x"));
         store.tagResource(REGION, "backup-abcdefghijk", Map.of());
-        store.untagResource(REGION, "backup-abcdefghijk", Set.of());
 
         verify(client).tagResource(TagResourceRequest.builder().resourceId("backup-abcdefghijk")
                 .tagList(Tag.builder().key("k").value("v").build()).build());
-        verify(client).untagResource(UntagResourceRequest.builder().resourceId("backup-abcdefghijk")
-                .tagKeyList("x", "y").build());
         verify(client, times(1)).tagResource(any(TagResourceRequest.class));
-        verify(client, times(1)).untagResource(any(UntagResourceRequest.class));
     }
 
     @Test
@@ -481,7 +446,7 @@ class AwsBackupStoreTest {
 
         verify(east, times(1)).close();
         verify(west, times(1)).close();
-        assertThrows(IllegalStateException.class, () -> owning.listTags(REGION, "backup-abcdefghijk"));
+        assertThrows(IllegalStateException.class, () -> owning.tagResource(REGION, "backup-abcdefghijk", Map.of("k", "v")));
     }
 
     @Test

@@ -209,9 +209,9 @@ class AwsErrorMappingTest {
         }).build();
 
         BackupServiceException e = assertThrows(BackupServiceException.class,
-                () -> failing.listTags(REGION, "backup-abcdefghijk"));
+                () -> failing.tagResource(REGION, "backup-abcdefghijk", Map.of("k", "v")));
 
         assertEquals(ServiceErrorKind.ACCESS_DENIED, e.kind());
-        assertEquals("ListTags", e.operation());
+        assertEquals("TagResource", e.operation());
     }
 }

@@ -8,6 +8,7 @@ import software.amazon.awssdk.regions.RegionMetadata;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,7 +26,7 @@ class DefaultBackupStoreTest {
         assertEquals(1, providers.size(), providers.toString());
         AwsBackupStore store = assertInstanceOf(AwsBackupStore.class, providers.get(0).create());
         store.close();
-        assertThrows(IllegalStateException.class, () -> store.listTags("us-east-1", "backup-abcdefghijk"));
+        assertThrows(IllegalStateException.class, () -> store.tagResource("us-east-1", "backup-abcdefghijk", Map.of("k", "v")));
     }
 
     @Test

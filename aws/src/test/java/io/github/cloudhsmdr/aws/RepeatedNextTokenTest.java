@@ -10,9 +10,6 @@ import software.amazon.awssdk.services.cloudhsmv2.model.DescribeBackupsRequest;
 import software.amazon.awssdk.services.cloudhsmv2.model.DescribeBackupsResponse;
 import software.amazon.awssdk.services.cloudhsmv2.model.DescribeClustersRequest;
 import software.amazon.awssdk.services.cloudhsmv2.model.DescribeClustersResponse;
-import software.amazon.awssdk.services.cloudhsmv2.model.ListTagsRequest;
-import software.amazon.awssdk.services.cloudhsmv2.model.ListTagsResponse;
-import software.amazon.awssdk.services.cloudhsmv2.model.Tag;
 
 import java.util.Map;
 import java.util.Set;
@@ -81,15 +78,4 @@ class RepeatedNextTokenTest {
                 () -> store.describeClusters(REGION, Set.of())));
     }
 
-    @Test
-    void listTagsFailsAsBadResponseOnARepeatedNextToken() {
-        when(client.listTags(any(ListTagsRequest.class))).thenAnswer(inv -> {
-            ListTagsRequest r = inv.getArgument(0);
-            return ListTagsResponse.builder().tagList(Tag.builder().key("k").value("v").build())
-                    .nextToken(nextToken(r.nextToken())).build();
-        });
-
-        assertBadResponse("ListTags", assertThrows(BackupServiceException.class,
-                () -> store.listTags(REGION, "backup-abcdefghijk")));
-    }
 }

@@ -1,6 +1,5 @@
 package io.github.cloudhsmdr.internal;
 
-import io.github.cloudhsmdr.BackupServiceException;
 import io.github.cloudhsmdr.Failure;
 
 /** A store call failed for good (after its retries): carries the {@link Failure} for the report. */
@@ -15,10 +14,5 @@ final class CallFailedException extends RuntimeException {
 
     Failure failure() {
         return failure;
-    }
-
-    /** @return the service exception behind this failure, or {@code null}. */
-    BackupServiceException serviceException() {
-        return getCause() instanceof BackupServiceException e ? e : null;
     }
 }

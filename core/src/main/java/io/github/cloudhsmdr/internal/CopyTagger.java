@@ -3,6 +3,7 @@ package io.github.cloudhsmdr.internal;
 import io.github.cloudhsmdr.CopyTags;
 import io.github.cloudhsmdr.PlannedCopy;
 import io.github.cloudhsmdr.ReplicatorConfig;
+import io.github.cloudhsmdr.spi.Backup;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,18 +20,31 @@ final class CopyTagger {
     record Tags(Map<String, String> tags, String note) {
     }
 
-    static Tags tagsFor(ReplicatorConfig config, String clusterId, PlannedCopy item) {
+    /** @return the library's own tags of a copy: ownership and provenance. */
+    static Map<String, String> ownTags(ReplicatorConfig config, String clusterId, String sourceBackupId) {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put(CopyTags.OWNER, config.name());
-        tags.put(CopyTags.SOURCE_BACKUP, item.sourceBackupId());
+        tags.put(CopyTags.SOURCE_BACKUP, sourceBackupId);
         tags.put(CopyTags.SOURCE_REGION, config.sourceRegion());
         tags.put(CopyTags.SOURCE_CLUSTER, clusterId);
+        return tags;
+    }
+
+    /** @return true when {@code copy} carries this replicator's ownership tag and every provenance tag. */
+    static boolean hasOwnTags(ReplicatorConfig config, Backup copy) {
+        Map<String, String> tags = copy.tags();
+        return config.name().equals(tags.get(CopyTags.OWNER)) && tags.containsKey(CopyTags.SOURCE_BACKUP)
+                && tags.containsKey(CopyTags.SOURCE_REGION) && tags.containsKey(CopyTags.SOURCE_CLUSTER);
+    }
+
+    static Tags tagsFor(ReplicatorConfig config, String clusterId, PlannedCopy item) {
+        Map<String, String> tags = ownTags(config, clusterId, item.sourceBackupId());
         config.copyTags().forEach(tags::putIfAbsent);
         int dropped = 0;
         if (config.copySourceTags()) {
             for (Map.Entry<String, String> t : item.sourceTags().entrySet()) {
                 String key = t.getKey();
-                if (key.startsWith("aws:") || key.startsWith(CopyTags.PREFIX) || tags.containsKey(key)) {
+                if (CopyTags.isReserved(key) || tags.containsKey(key)) {
                     continue;
                 }
                 if (tags.size() >= CopyTags.MAX_TAGS) {

@@ -1,5 +1,6 @@
 package io.github.cloudhsmdr.internal;
 
+import io.github.cloudhsmdr.CopyTags;
 import io.github.cloudhsmdr.DestinationPlan;
 import io.github.cloudhsmdr.Failure;
 import io.github.cloudhsmdr.PlannedAction;
@@ -16,7 +17,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +31,9 @@ import java.util.stream.Collectors;
  */
 final class Planner {
     private static final Logger LOG = LoggerFactory.getLogger(Planner.class);
-    private static final Comparator<Backup> NEWEST_FIRST = Comparator.comparing(Backup::createTimestamp,
-            Comparator.nullsLast(Comparator.reverseOrder())).thenComparing(Backup::backupId);
+
+    /** Id prefix of the copies a plan is about to make, as retention sees them; never a real backup id. */
+    private static final String PLANNED_COPY = "~planned:";
 
     private final ReplicatorConfig config;
     private final InFlightCopies inFlight;
@@ -52,8 +53,14 @@ final class Planner {
         List<Failure> failures = new ArrayList<>();
 
         List<String> clusterIds = List.of();
+        Map<String, Failure> missing = Map.of();
         try {
-            clusterIds = SourceClusters.resolve(config, calls);
+            SourceClusters.Resolved resolved = SourceClusters.resolve(config, calls);
+            clusterIds = resolved.present();
+            missing = resolved.missing();
+            if (config.clusterIds().isEmpty() && clusterIds.isEmpty()) {
+                failures.add(SourceClusters.noneFound(source));
+            }
         } catch (CallFailedException e) {
             failures.add(e.failure());
         }
@@ -77,12 +84,14 @@ final class Planner {
                 .map(p -> new RetentionEvaluator(p, config.name(), source));
         for (String destination : config.destinationRegions()) {
             List<Backup> existing = List.of();
+            Set<String> localClusters = Set.of();
             RetentionEvaluation evaluation = null;
             Failure listFailure = null;
             try {
                 if (retention.isPresent()) {
                     Inventory inventory = Inventory.read(calls, destination);
                     existing = inventory.backups();
+                    localClusters = inventory.localClusterIds();
                     evaluation = retention.get().evaluate(destination, inventory.backups(),
                             inventory.localClusterIds(), now);
                 } else if (!candidateIds.isEmpty()) {
@@ -91,9 +100,8 @@ final class Planner {
             } catch (CallFailedException e) {
                 listFailure = e.failure();
             }
-            Map<String, List<Backup>> bySource = existing.stream()
-                    .filter(b -> b.originBackup() != null && candidateIds.contains(b.originBackup()))
-                    .collect(Collectors.groupingBy(Backup::originBackup, LinkedHashMap::new, Collectors.toList()));
+            Map<String, List<Backup>> bySource = CopyLookup.bySource(existing);
+            Map<String, List<PlannedCopy>> itemsByCluster = new LinkedHashMap<>();
             for (ClusterSelection s : selections) {
                 if (listFailure != null) {
                     destinations.add(new DestinationPlan(s.clusterId(), destination, List.of(), listFailure));
@@ -101,20 +109,67 @@ final class Planner {
                 }
                 List<PlannedCopy> items = new ArrayList<>();
                 for (Backup b : s.selected()) {
-                    items.add(classify(b, destination, bySource.getOrDefault(b.backupId(), List.of()), now));
+                    items.add(classify(b, destination, CopyLookup.best(bySource.getOrDefault(b.backupId(),
+                            List.of())), now));
                 }
                 if (evaluation != null) {
                     items = withoutChurn(s.clusterId(), items, evaluation);
                 }
                 items.addAll(s.skipped());
-                destinations.add(new DestinationPlan(s.clusterId(), destination, items, null,
-                        evaluation == null ? List.of() : evaluation.decisionsFor(s.clusterId())));
+                itemsByCluster.put(s.clusterId(), items);
+            }
+            if (evaluation != null && !config.waitForReady().isZero()) {
+                evaluation = afterCopies(retention.get(), evaluation, destination, existing, localClusters,
+                        itemsByCluster, now);
+            }
+            for (Map.Entry<String, List<PlannedCopy>> e : itemsByCluster.entrySet()) {
+                destinations.add(new DestinationPlan(e.getKey(), destination, e.getValue(), null,
+                        evaluation == null ? List.of() : evaluation.decisionsFor(e.getKey()).stream()
+                                .filter(d -> !d.backupId().startsWith(PLANNED_COPY)).toList(),
+                        untagged(e.getKey(), existing)));
+            }
+            for (Map.Entry<String, Failure> m : missing.entrySet()) {
+                destinations.add(new DestinationPlan(m.getKey(), destination, List.of(), m.getValue()));
             }
         }
         ReplicationPlan plan = new ReplicationPlan(config.name(), source, now, destinations, failures);
         LOG.debug("Planned replicator={} source={} pairs={} copies={} failures={}", config.name(), source,
                 destinations.size(), plan.copyCount(), failures.size());
         return plan;
+    }
+
+    /**
+     * Retention is evaluated once per pair per run, here: when the run waits for its copies to turn READY, the
+     * evaluation counts the planned copies as READY (as they will be when retention runs), so that the run's
+     * deletions are decided now and apply deletes exactly these (and only once the copies are READY). Without the
+     * wait, new copies are still CREATE_IN_PROGRESS when retention runs, which changes no decision.
+     */
+    private RetentionEvaluation afterCopies(RetentionEvaluator retention, RetentionEvaluation current,
+            String destination, List<Backup> inventory, Set<String> localClusters,
+            Map<String, List<PlannedCopy>> itemsByCluster, Instant now) {
+        List<Backup> planned = new ArrayList<>();
+        itemsByCluster.forEach((cluster, items) -> items.stream().filter(PlannedCopy::copies)
+                .filter(i -> i.createTimestamp() != null)
+                .forEach(i -> planned.add(Backup.builder(PLANNED_COPY + i.sourceBackupId(), destination)
+                        .state(BackupState.READY).createTimestamp(i.createTimestamp()).copyTimestamp(now)
+                        .sourceRegion(config.sourceRegion()).sourceBackup(i.sourceBackupId()).sourceCluster(cluster)
+                        .tags(Map.of(CopyTags.OWNER, config.name())).build())));
+        if (planned.isEmpty()) {
+            return current;
+        }
+        List<Backup> all = new ArrayList<>(inventory);
+        all.addAll(planned);
+        return retention.evaluate(destination, all, localClusters, now);
+    }
+
+    /**
+     * @return the live copies of {@code clusterId}'s backups from the source region in {@code listing} that lack
+     *         the ownership tag: never deleted, and retention cannot count them as this replicator's
+     */
+    private List<String> untagged(String clusterId, List<Backup> listing) {
+        return listing.stream().filter(b -> b.state().isLive() && b.tags().get(CopyTags.OWNER) == null
+                        && config.sourceRegion().equals(b.originRegion()) && clusterId.equals(b.originCluster()))
+                .map(Backup::backupId).sorted().toList();
     }
 
     private ClusterSelection select(String clusterId, List<Backup> readyBackups, Instant now) {
@@ -132,7 +187,7 @@ final class Planner {
             }
             own.add(b);
         }
-        own.sort(NEWEST_FIRST);
+        own.sort(CopyLookup.NEWEST_FIRST);
         List<Backup> selected;
         if (config.selection().latestOnly()) {
             selected = own.isEmpty() ? List.of() : List.of(own.get(0));
@@ -173,39 +228,38 @@ final class Planner {
         return result;
     }
 
-    private PlannedCopy classify(Backup source, String destination, List<Backup> copies, Instant now) {
+    /**
+     * @param copy the copy that stands for {@code source} in {@code destination} ({@link CopyLookup#best}), if any
+     */
+    private PlannedCopy classify(Backup source, String destination, Optional<Backup> copy, Instant now) {
         String id = source.backupId();
-        Optional<Backup> ready = newest(copies, BackupState.READY);
-        if (ready.isPresent()) {
+        BackupState state = copy.map(Backup::state).orElse(null);
+        if (state == BackupState.READY) {
             inFlight.forget(destination, id);
-            return item(source, PlannedAction.ALREADY_PRESENT, "READY copy in " + destination, ready.get());
+            return item(source, PlannedAction.ALREADY_PRESENT, "READY copy in " + destination, copy.get());
         }
-        Optional<Backup> creating = newest(copies, BackupState.CREATE_IN_PROGRESS);
-        if (creating.isPresent()) {
+        if (state == BackupState.CREATE_IN_PROGRESS) {
             inFlight.forget(destination, id);
             return item(source, PlannedAction.IN_PROGRESS, "copy is CREATE_IN_PROGRESS in " + destination,
-                    creating.get());
+                    copy.get());
         }
-        Optional<Backup> pending = newest(copies, BackupState.PENDING_DELETION);
-        if (pending.isPresent()) {
+        if (state == BackupState.PENDING_DELETION) {
             return item(source, PlannedAction.PENDING_DELETION, "copy is PENDING_DELETION in " + destination
-                    + " (deleted on purpose); not copied again", pending.get());
+                    + " (deleted on purpose); not copied again", copy.get());
         }
-        Optional<Backup> unknown = newest(copies, BackupState.UNKNOWN);
-        if (unknown.isPresent()) {
+        if (state == BackupState.UNKNOWN) {
             return item(source, PlannedAction.SKIP, "copy is in a state this library does not know in "
-                    + destination + "; not copied again", unknown.get());
+                    + destination + "; not copied again", copy.get());
         }
         Optional<Instant> started = inFlight.startedRecently(destination, id, now);
         if (started.isPresent()) {
             return item(source, PlannedAction.IN_PROGRESS, "copy started at " + started.get()
                     + " by this replicator, not yet listed in " + destination, null);
         }
-        Optional<Backup> deleted = newest(copies, BackupState.DELETED);
-        if (deleted.isPresent()) {
-            return item(source, PlannedAction.RECOPY, "earlier copy " + deleted.get().backupId()
+        if (state == BackupState.DELETED) {
+            return item(source, PlannedAction.RECOPY, "earlier copy " + copy.get().backupId()
                     + " is DELETED in " + destination + " (the copy failed or was removed); copying again",
-                    deleted.get());
+                    copy.get());
         }
         return item(source, PlannedAction.COPY, "not in " + destination, null);
     }
@@ -213,11 +267,5 @@ final class Planner {
     private static PlannedCopy item(Backup source, PlannedAction action, String reason, Backup existing) {
         return new PlannedCopy(source.backupId(), source.createTimestamp(), action, reason,
                 existing == null ? null : existing.backupId(), source.tags());
-    }
-
-    private static Optional<Backup> newest(List<Backup> copies, BackupState state) {
-        return copies.stream().filter(b -> b.state() == state)
-                .max(Comparator.comparing(Backup::copyTimestamp, Comparator.nullsFirst(Comparator.naturalOrder()))
-                        .thenComparing(Backup::backupId));
     }
 }

@@ -2,9 +2,7 @@ package io.github.cloudhsmdr.internal;
 
 import io.github.cloudhsmdr.CopyAction;
 import io.github.cloudhsmdr.CopyOutcome;
-import io.github.cloudhsmdr.Failure;
 import io.github.cloudhsmdr.ReplicatorConfig;
-import io.github.cloudhsmdr.ServiceErrorKind;
 import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupFilter;
 import io.github.cloudhsmdr.spi.BackupState;
@@ -13,13 +11,10 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 /**
  * Polls one destination region until the run's new copies are READY (or failed), with a backoff that
@@ -38,18 +33,18 @@ final class ReadyWaiter {
         this.region = region;
     }
 
-    /** Updates, in place, the outcomes of copies started in this run to their final state. */
-    void await(List<List<CopyOutcome>> perPlan) {
+    /** Updates the outcomes of {@code items}, copies started in this run, to their final state. */
+    void await(List<ApplyRun.ItemRun> items) {
         Instant deadline = config.clock().instant().plus(config.waitForReady());
         Duration interval = config.pollInterval();
         while (true) {
-            Set<String> waiting = waitingFor(perPlan);
+            List<ApplyRun.ItemRun> waiting = items.stream().filter(ReadyWaiter::isWaiting).toList();
             if (waiting.isEmpty()) {
                 return;
             }
             Instant now = config.clock().instant();
             if (!now.isBefore(deadline)) {
-                markTimedOut(perPlan);
+                markTimedOut(waiting);
                 return;
             }
             Duration wait = Duration.between(now, deadline).compareTo(interval) < 0
@@ -58,75 +53,45 @@ final class ReadyWaiter {
                 config.sleeper().sleep(wait);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                markTimedOut(perPlan);
+                markTimedOut(waiting);
                 return;
             }
             interval = interval.multipliedBy(2).compareTo(config.maxPollInterval()) > 0
                     ? config.maxPollInterval() : interval.multipliedBy(2);
+            Set<String> ids = new TreeSet<>();
+            waiting.forEach(i -> ids.add(i.sourceBackupId()));
             List<Backup> copies;
             try {
-                copies = calls.listBackups(region, null, BackupFilter.sourceBackupIds(waiting));
+                copies = calls.listBackups(region, null, BackupFilter.sourceBackupIds(ids));
             } catch (CallFailedException e) {
                 LOG.debug("Polling for READY failed region={}: {}", region, e.failure().message());
                 continue;
             }
-            update(perPlan, copies.stream().filter(b -> b.originBackup() != null)
-                    .collect(Collectors.groupingBy(Backup::originBackup)));
+            update(waiting, CopyLookup.bySource(copies));
         }
     }
 
-    private static boolean isWaiting(CopyOutcome o) {
+    private static boolean isWaiting(ApplyRun.ItemRun i) {
+        CopyOutcome o = i.outcome;
         return o.action() == CopyAction.COPIED
                 && (o.destinationState() == null || o.destinationState() == BackupState.CREATE_IN_PROGRESS);
     }
 
-    private static Set<String> waitingFor(List<List<CopyOutcome>> perPlan) {
-        Set<String> ids = new TreeSet<>();
-        perPlan.forEach(l -> l.stream().filter(ReadyWaiter::isWaiting).forEach(o -> ids.add(o.sourceBackupId())));
-        return ids;
-    }
-
-    private void update(List<List<CopyOutcome>> perPlan, Map<String, List<Backup>> bySource) {
-        for (List<CopyOutcome> list : perPlan) {
-            for (int i = 0; i < list.size(); i++) {
-                CopyOutcome o = list.get(i);
-                if (!isWaiting(o)) {
-                    continue;
-                }
-                List<Backup> copies = new ArrayList<>(bySource.getOrDefault(o.sourceBackupId(), List.of()));
-                if (o.destinationBackupId() != null) {
-                    copies.removeIf(b -> !b.backupId().equals(o.destinationBackupId()));
-                }
-                copies.sort(Comparator.comparing(Backup::copyTimestamp,
-                        Comparator.nullsFirst(Comparator.naturalOrder())).reversed());
-                if (copies.isEmpty()) {
-                    continue;
-                }
-                Backup b = copies.stream().filter(c -> c.state().isLive()).findFirst().orElse(copies.get(0));
-                if (b.state() == BackupState.DELETED) {
-                    list.set(i, new CopyOutcome(o.sourceBackupId(), o.createTimestamp(), CopyAction.FAILED,
-                            b.backupId(), b.state(), "", new Failure(ServiceErrorKind.COPY_FAILED,
-                            "CopyBackupToRegion", "copy " + b.backupId() + " of " + o.sourceBackupId()
-                            + " failed inside AWS in " + region + " (DELETED); a later run copies it again", 1)));
-                } else {
-                    String detail = b.state() == BackupState.READY ? "copied and verified READY" : o.detail();
-                    list.set(i, new CopyOutcome(o.sourceBackupId(), o.createTimestamp(), o.action(), b.backupId(),
-                            b.state(), detail, null));
-                }
-            }
+    private static void update(List<ApplyRun.ItemRun> waiting, Map<String, List<Backup>> bySource) {
+        for (ApplyRun.ItemRun i : waiting) {
+            String copyId = i.outcome.destinationBackupId();
+            List<Backup> copies = bySource.getOrDefault(i.sourceBackupId(), List.of()).stream()
+                    .filter(b -> copyId == null || b.backupId().equals(copyId)).toList();
+            CopyLookup.best(copies).ifPresent(b -> i.found(b,
+                    b.state() == BackupState.READY ? "copied and verified READY" : i.outcome.detail()));
         }
     }
 
-    private void markTimedOut(List<List<CopyOutcome>> perPlan) {
-        for (List<CopyOutcome> list : perPlan) {
-            for (int i = 0; i < list.size(); i++) {
-                CopyOutcome o = list.get(i);
-                if (isWaiting(o)) {
-                    list.set(i, new CopyOutcome(o.sourceBackupId(), o.createTimestamp(), o.action(),
-                            o.destinationBackupId(), o.destinationState(), "copy started but not READY within "
-                            + config.waitForReady() + "; the next run checks it again", null));
-                }
-            }
+    private void markTimedOut(List<ApplyRun.ItemRun> waiting) {
+        for (ApplyRun.ItemRun i : waiting) {
+            CopyOutcome o = i.outcome;
+            i.set(CopyAction.NOT_READY, o.destinationBackupId(), o.destinationState(), "copy started but not READY within "
+                    + config.waitForReady() + "; the next run checks it again", null);
         }
     }
 }

@@ -17,15 +17,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Measures the recovery point each region holds per cluster. Every READY copy of the cluster from the
  * source region counts, whoever made it: what matters in a disaster is what can be restored.
  */
 final class RecoveryPointMeter {
-    private static final Comparator<Backup> BY_CREATED = Comparator.comparing(Backup::createTimestamp,
-            Comparator.nullsFirst(Comparator.naturalOrder())).thenComparing(Backup::backupId);
-
     private final ReplicatorConfig config;
     private final StoreCalls calls;
 
@@ -38,49 +37,96 @@ final class RecoveryPointMeter {
         Instant now = config.clock().instant();
         String source = config.sourceRegion();
         List<Failure> failures = new ArrayList<>();
-        List<String> clusters = List.of();
+        List<String> notes = new ArrayList<>();
+        Set<String> clusters = new TreeSet<>();
+        Set<String> gone = new TreeSet<>();
+        Failure sourceFailure = null;
         try {
-            clusters = SourceClusters.resolve(config, calls);
+            SourceClusters.Resolved resolved = SourceClusters.resolve(config, calls);
+            clusters.addAll(resolved.present());
+            gone.addAll(resolved.missing().keySet());
         } catch (CallFailedException e) {
-            failures.add(e.failure());
+            sourceFailure = e.failure();
+            clusters.addAll(config.clusterIds());
         }
+        // the destinations first: on the day the source is down, they are what can be restored
         Map<String, List<Backup>> readyByRegion = new HashMap<>();
         Map<String, Failure> regionFailures = new HashMap<>();
+        for (String region : config.destinationRegions()) {
+            try {
+                readyByRegion.put(region, calls.listBackups(region, null, BackupFilter.states(BackupState.READY)));
+            } catch (CallFailedException e) {
+                regionFailures.put(region, e.failure());
+            }
+        }
+        if (config.clusterIds().isEmpty()) {
+            // clusters known from their copies (SourceCluster or the provenance tag): gone from the source, or
+            // all of them when the source cannot be listed
+            readyByRegion.values().forEach(list -> list.stream().filter(b -> source.equals(b.originRegion()))
+                    .map(Backup::originCluster).filter(c -> c != null && !clusters.contains(c))
+                    .forEach(gone::add));
+        }
+        if (sourceFailure != null) {
+            clusters.addAll(gone);
+            gone.clear();
+        }
+        Set<String> all = new TreeSet<>(clusters);
+        all.addAll(gone);
+        if (sourceFailure == null && !all.isEmpty()) {
+            try {
+                readyByRegion.put(source, calls.listBackups(source, null,
+                        BackupFilter.clusters(List.copyOf(all), BackupState.READY)));
+            } catch (CallFailedException e) {
+                sourceFailure = e.failure();
+            }
+        }
+        if (sourceFailure != null) {
+            failures.add(sourceFailure);
+            regionFailures.put(source, sourceFailure);
+        }
+        if (all.isEmpty() && sourceFailure == null) {
+            notes.add("nothing to measure: no clusters in " + source);
+        }
         List<String> regions = new ArrayList<>();
         regions.add(source);
         regions.addAll(config.destinationRegions());
-        if (!clusters.isEmpty()) {
-            for (String region : regions) {
-                try {
-                    BackupFilter filter = region.equals(source)
-                            ? BackupFilter.clusters(clusters, BackupState.READY)
-                            : BackupFilter.states(BackupState.READY);
-                    readyByRegion.put(region, calls.listBackups(region, null, filter));
-                } catch (CallFailedException e) {
-                    regionFailures.put(region, e.failure());
-                }
-            }
-        }
         List<RecoveryPoint> points = new ArrayList<>();
-        for (String cluster : clusters) {
+        for (String cluster : all) {
             Optional<Backup> newestAtSource = newest(readyByRegion.get(source), b -> !b.isCopy()
                     && cluster.equals(b.clusterId()) && CopySanity.believable(b, now));
+            List<RecoveryPoint> clusterPoints = new ArrayList<>();
             for (String region : regions) {
                 boolean isSource = region.equals(source);
                 Failure failure = regionFailures.get(region);
                 if (failure != null) {
-                    points.add(new RecoveryPoint(cluster, region, isSource, null, null, null, null, null,
+                    clusterPoints.add(new RecoveryPoint(cluster, region, isSource, null, null, null, null, null,
                             RecoveryPointStatus.UNKNOWN, failure));
                     continue;
                 }
                 Optional<Backup> newest = isSource ? newestAtSource
                         : newest(readyByRegion.get(region), b -> isCopyOf(b, cluster, source)
                                 && CopySanity.believable(b, now));
-                points.add(point(cluster, region, isSource, newest, newestAtSource, now));
+                clusterPoints.add(point(cluster, region, isSource, newest, newestAtSource, now));
+            }
+            points.addAll(clusterPoints);
+            String best = bestCopy(clusterPoints);
+            if (sourceFailure != null) {
+                notes.add("source " + source + " cannot be read, so " + cluster + " is UNKNOWN there; " + best);
+            } else if (gone.contains(cluster)) {
+                notes.add("source cluster " + cluster + " no longer exists in " + source + "; " + best);
             }
         }
         return new RecoveryPointReport(config.name(), now, config.rpoWarnAfter(), config.rpoCriticalAfter(),
-                points, failures);
+                points, failures, notes);
+    }
+
+    /** @return where the newest READY copy of a cluster is, in words, for the report's notes. */
+    private static String bestCopy(List<RecoveryPoint> clusterPoints) {
+        return clusterPoints.stream().filter(p -> !p.source() && p.backupId() != null && p.createTimestamp() != null)
+                .max(Comparator.comparing(RecoveryPoint::createTimestamp))
+                .map(p -> "newest copy in " + p.region() + " is " + p.backupId() + " from " + p.createTimestamp()
+                        + " (the best restore point)")
+                .orElse("no READY copy of it in any destination region");
     }
 
     private RecoveryPoint point(String cluster, String region, boolean isSource, Optional<Backup> newest,
@@ -106,9 +152,6 @@ final class RecoveryPointMeter {
     }
 
     private static Optional<Backup> newest(List<Backup> backups, java.util.function.Predicate<Backup> filter) {
-        if (backups == null) {
-            return Optional.empty();
-        }
-        return backups.stream().filter(b -> b.state() == BackupState.READY).filter(filter).max(BY_CREATED);
+        return backups == null ? Optional.empty() : CopyLookup.newestReady(backups, filter);
     }
 }

@@ -51,12 +51,6 @@ final class RegionPacer {
         }
     }
 
-    /** @return the current spacing of calls to {@code region} (zero when it has not throttled lately). */
-    Duration spacing(String region) {
-        Lane lane = lanes.get(region);
-        return lane == null ? Duration.ZERO : lane.spacing();
-    }
-
     /**
      * Runs {@code call} against {@code region} within its pace.
      *

@@ -68,33 +68,11 @@ public interface BackupStore extends AutoCloseable {
     Backup restoreBackup(String region, String backupId);
 
     /**
-     * Sets or clears a backup's NeverExpires flag.
-     *
-     * @return the backup as the service reports it after the call
-     * @throws BackupServiceException when the service call fails
-     */
-    Backup modifyBackupAttributes(String region, String backupId, boolean neverExpires);
-
-    /**
-     * Reads every tag of a backup or cluster, all pages read.
-     *
-     * @throws BackupServiceException when the service call fails
-     */
-    Map<String, String> listTags(String region, String resourceId);
-
-    /**
      * Adds or overwrites tags on a backup or cluster.
      *
      * @throws BackupServiceException when the service call fails
      */
     void tagResource(String region, String resourceId, Map<String, String> tags);
-
-    /**
-     * Removes tags from a backup or cluster.
-     *
-     * @throws BackupServiceException when the service call fails
-     */
-    void untagResource(String region, String resourceId, Set<String> tagKeys);
 
     /**
      * Lists the clusters in {@code region}, all pages read; an empty {@code clusterIds} lists all.

@@ -1,5 +1,6 @@
 package io.github.cloudhsmdr.testkit;
 
+import io.github.cloudhsmdr.CopyTags;
 import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupFilter;
 import io.github.cloudhsmdr.spi.BackupState;
@@ -99,6 +100,22 @@ public final class CloudHsmModel {
     public interface FaultHook {
         /** Called with the operation name (e.g. {@code CopyBackupToRegion}) and the region it is sent to. */
         void beforeOperation(String operation, String region);
+
+        /**
+         * Asked once per copy: should CopyBackupToRegion drop the request's TagList (the copy then gets the
+         * source's tags, as for an empty TagList)? The default never does.
+         */
+        default boolean dropCopyTags(String destinationRegion) {
+            return false;
+        }
+
+        /**
+         * Asked once per copy: should this library's tags be removed from the copy when it completes (someone
+         * strips them later)? The default never does.
+         */
+        default boolean stripTagsLater(String destinationRegion) {
+            return false;
+        }
     }
 
     /** A page of DescribeBackups. */
@@ -126,6 +143,7 @@ public final class CloudHsmModel {
         Backup backup;
         Instant readyAt;
         boolean failOnCompletion;
+        boolean stripTagsOnCompletion;
         Instant visibleAt;
 
         Entry(Backup backup) {
@@ -451,6 +469,9 @@ public final class CloudHsmModel {
                     "Backup " + backupId + " is " + source.backup.state() + "; only READY backups can be copied");
         }
         validateTags(tags);
+        if (faultHook.dropCopyTags(destinationRegion)) {
+            tags = null;
+        }
         Instant now = clock.instant();
         Backup src = source.backup;
         String copyId = "backup-" + randomSuffix();
@@ -477,6 +498,7 @@ public final class CloudHsmModel {
         if (failInsideAws) {
             e.failOnCompletion = true;
         }
+        e.stripTagsOnCompletion = faultHook.stripTagsLater(destinationRegion);
         if (!copyVisibilityDelay.isZero()) {
             e.visibleAt = now.plus(copyVisibilityDelay);
         }
@@ -828,6 +850,32 @@ public final class CloudHsmModel {
     private static void complete(Entry e) {
         e.backup = e.backup.withState(e.failOnCompletion ? BackupState.DELETED : BackupState.READY, null);
         e.readyAt = null;
+        if (e.stripTagsOnCompletion) {
+            e.backup = withoutLibraryTags(e.backup);
+        }
+    }
+
+    private static Backup withoutLibraryTags(Backup b) {
+        Map<String, String> tags = new HashMap<>(b.tags());
+        tags.keySet().removeIf(k -> k.startsWith(CopyTags.PREFIX));
+        return b.toBuilder().tags(tags).build();
+    }
+
+    /**
+     * Removes this library's tags ({@code cloudhsm-dr:…}) from the copies of {@code sourceBackupId} in
+     * {@code destinationRegion} when they complete, or now for those already complete: someone strips the tags
+     * later. Used by the HTTP emulator's fault injection; tests may call it directly.
+     */
+    public synchronized void stripTagsOnCompletion(String destinationRegion, String sourceBackupId) {
+        for (Entry e : regionBackups(destinationRegion).values()) {
+            if (sourceBackupId.equals(e.backup.sourceBackup())) {
+                if (e.backup.state() == BackupState.CREATE_IN_PROGRESS) {
+                    e.stripTagsOnCompletion = true;
+                } else {
+                    e.backup = withoutLibraryTags(e.backup);
+                }
+            }
+        }
     }
 
     private void updateTags(String region, String resourceId, java.util.function.Consumer<Map<String, String>> change) {

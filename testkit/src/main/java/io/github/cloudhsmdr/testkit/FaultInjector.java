@@ -25,7 +25,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       or with the connection closed without a response ({@link RegionDownMode});</li>
  *   <li>{@link Kind#COPY_FAILURE}: a copy is accepted and then fails inside AWS (it turns DELETED);</li>
  *   <li>{@link Kind#TIMEOUT_AFTER_COPY}: the copy is made, but its response never reaches the client
- *       ({@link NoResponseMode}), so the client sees an error although the copy exists.</li>
+ *       ({@link NoResponseMode}), so the client sees an error although the copy exists;</li>
+ *   <li>{@link Kind#COPY_TAGS_DROPPED}: CopyBackupToRegion drops the request's TagList, so the copy arrives
+ *       without the library's ownership and provenance tags;</li>
+ *   <li>{@link Kind#TAGS_STRIPPED}: the library's tags are removed from a copy later (when it completes).</li>
  * </ul>
  *
  * <p>Rules are looked up most specific first: (operation, region), (operation, {@link #ANY}),
@@ -34,7 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * faults.
  *
  * <p>Used as a {@link CloudHsmModel.FaultHook} ({@code model.faultHook(injector)}), it fails model operations
- * with region-down, throttling, internal-failure and error faults, which also serves
+ * with region-down, throttling, internal-failure and error faults, and drops or strips copy tags, which also serves
  * {@link InMemoryBackupStore}; latency, copy failures and undelivered responses need the HTTP emulator, which
  * applies every kind itself: do not also install its injector on the model.
  *
@@ -63,7 +66,11 @@ public final class FaultInjector implements CloudHsmModel.FaultHook {
         /** A copy that was accepted and then failed inside AWS. */
         COPY_FAILURE,
         /** A copy that was made but whose response was withheld or cut off. */
-        TIMEOUT_AFTER_COPY
+        TIMEOUT_AFTER_COPY,
+        /** A copy whose request's TagList was dropped. */
+        COPY_TAGS_DROPPED,
+        /** A copy whose library tags were removed after it completed. */
+        TAGS_STRIPPED
     }
 
     /** How a region that is down answers. */
@@ -94,6 +101,8 @@ public final class FaultInjector implements CloudHsmModel.FaultHook {
     private final Map<String, RegionDownMode> regionsDown = new HashMap<>();
     private final Map<String, Double> copyFailures = new HashMap<>();
     private final Map<String, Double> timeoutsAfterCopy = new HashMap<>();
+    private final Map<String, Double> droppedCopyTags = new HashMap<>();
+    private final Map<String, Double> strippedTags = new HashMap<>();
     private int timeoutsAfterNextCopies;
     private NoResponseMode noResponseMode = NoResponseMode.WITHHOLD;
     private Duration withholdFor = Duration.ofSeconds(5);
@@ -201,6 +210,24 @@ public final class FaultInjector implements CloudHsmModel.FaultHook {
         return this;
     }
 
+    /**
+     * CopyBackupToRegion into {@code destinationRegion} ({@link #ANY} for every region) drops the request's TagList
+     * with {@code probability}: the copy gets the source's tags instead of the library's.
+     */
+    public synchronized FaultInjector dropCopyTags(String destinationRegion, double probability) {
+        putProbability(droppedCopyTags, ANY, destinationRegion, probability);
+        return this;
+    }
+
+    /**
+     * Copies into {@code destinationRegion} ({@link #ANY} for every region) lose the library's tags
+     * ({@code cloudhsm-dr:…}) when they complete, with {@code probability}: someone strips them later.
+     */
+    public synchronized FaultInjector stripTagsLater(String destinationRegion, double probability) {
+        putProbability(strippedTags, ANY, destinationRegion, probability);
+        return this;
+    }
+
     /** The next {@code count} copies are made and their response is not delivered. */
     public synchronized FaultInjector timeoutAfterNextCopies(int count) {
         if (count < 0) {
@@ -239,6 +266,8 @@ public final class FaultInjector implements CloudHsmModel.FaultHook {
         regionsDown.clear();
         copyFailures.clear();
         timeoutsAfterCopy.clear();
+        droppedCopyTags.clear();
+        strippedTags.clear();
         timeoutsAfterNextCopies = 0;
         noResponseMode = NoResponseMode.WITHHOLD;
         withholdFor = Duration.ofSeconds(5);
@@ -301,8 +330,7 @@ public final class FaultInjector implements CloudHsmModel.FaultHook {
 
     /** Draws whether a copy into {@code destinationRegion} fails inside AWS. Does not count. */
     public synchronized boolean drawCopyFailure(String destinationRegion) {
-        Double p = lookup(copyFailures, ANY, destinationRegion);
-        return p != null && random.nextDouble() < p;
+        return draw(copyFailures, destinationRegion);
     }
 
     /**
@@ -316,6 +344,41 @@ public final class FaultInjector implements CloudHsmModel.FaultHook {
         }
         Double p = lookup(timeoutsAfterCopy, ANY, sourceRegion);
         return p != null && random.nextDouble() < p;
+    }
+
+    /** Draws whether a copy into {@code destinationRegion} drops its TagList. Does not count. */
+    public synchronized boolean drawDropCopyTags(String destinationRegion) {
+        return draw(droppedCopyTags, destinationRegion);
+    }
+
+    /** Draws whether a copy into {@code destinationRegion} loses the library's tags later. Does not count. */
+    public synchronized boolean drawStripTagsLater(String destinationRegion) {
+        return draw(strippedTags, destinationRegion);
+    }
+
+    /** Draws a per-region rule (operation {@link #ANY}); the caller holds the lock. */
+    private boolean draw(Map<String, Double> rules, String region) {
+        Double p = lookup(rules, ANY, region);
+        return p != null && random.nextDouble() < p;
+    }
+
+    /** As a model hook: draws {@link #drawDropCopyTags} and counts what it injects. */
+    @Override
+    public boolean dropCopyTags(String destinationRegion) {
+        return counted(drawDropCopyTags(destinationRegion), Kind.COPY_TAGS_DROPPED);
+    }
+
+    /** As a model hook: draws {@link #drawStripTagsLater} and counts what it injects. */
+    @Override
+    public boolean stripTagsLater(String destinationRegion) {
+        return counted(drawStripTagsLater(destinationRegion), Kind.TAGS_STRIPPED);
+    }
+
+    private boolean counted(boolean injected, Kind kind) {
+        if (injected) {
+            recordInjected(kind);
+        }
+        return injected;
     }
 
     /** @return how an undelivered copy response looks to the client. */

@@ -83,28 +83,9 @@ public final class InMemoryBackupStore implements BackupStore {
     }
 
     @Override
-    public Backup modifyBackupAttributes(String region, String backupId, boolean neverExpires) {
-        return call("ModifyBackupAttributes", region, backupId,
-                () -> model.modifyBackupAttributes(region, backupId, neverExpires));
-    }
-
-    @Override
-    public Map<String, String> listTags(String region, String resourceId) {
-        return call("ListTags", region, resourceId, () -> model.listTags(region, resourceId));
-    }
-
-    @Override
     public void tagResource(String region, String resourceId, Map<String, String> tags) {
         call("TagResource", region, resourceId, () -> {
             model.tagResource(region, resourceId, tags);
-            return null;
-        });
-    }
-
-    @Override
-    public void untagResource(String region, String resourceId, Set<String> tagKeys) {
-        call("UntagResource", region, resourceId, () -> {
-            model.untagResource(region, resourceId, tagKeys);
             return null;
         });
     }

@@ -62,27 +62,9 @@ final class ForwardingStore implements BackupStore {
     }
 
     @Override
-    public Backup modifyBackupAttributes(String region, String backupId, boolean neverExpires) {
-        alive("ModifyBackupAttributes", region);
-        return delegate.modifyBackupAttributes(region, backupId, neverExpires);
-    }
-
-    @Override
-    public Map<String, String> listTags(String region, String resourceId) {
-        alive("ListTags", region);
-        return delegate.listTags(region, resourceId);
-    }
-
-    @Override
     public void tagResource(String region, String resourceId, Map<String, String> tags) {
         alive("TagResource", region);
         delegate.tagResource(region, resourceId, tags);
-    }
-
-    @Override
-    public void untagResource(String region, String resourceId, Set<String> tagKeys) {
-        alive("UntagResource", region);
-        delegate.untagResource(region, resourceId, tagKeys);
     }
 
     @Override

@@ -55,7 +55,7 @@ class RepeatedPageTokenTest {
     }
 
     /** Serves the model, but every page of a listing in {@code region} points at the same next page. */
-    static final class LoopingStore extends ForwardingStore {
+    static final class LoopingStore extends DelegatingStore {
         final String region;
         final AtomicInteger pagesInWest = new AtomicInteger();
 

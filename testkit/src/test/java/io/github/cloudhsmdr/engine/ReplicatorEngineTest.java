@@ -182,6 +182,24 @@ class ReplicatorEngineTest {
     }
 
     @Test
+    void aCopyThatTurnsDeletedWhileWaitingForReadyIsReportedToTheListenerAsFailedOnly() {
+        Backup b = backup(clusterA, Duration.ofDays(1));
+        model.failNextCopies(1).copyDelay(Duration.ofMinutes(4));
+        RecordingListener listener = new RecordingListener();
+        try (BackupReplicator r = builder().destinationRegions(WEST).clusterIds(clusterA).listener(listener)
+                .waitForReady(Duration.ofMinutes(30)).pollInterval(Duration.ofMinutes(1), Duration.ofMinutes(2))
+                .build()) {
+            ReplicationReport report = r.replicate();
+            assertEquals(CopyAction.FAILED, report.copies().findFirst().orElseThrow().action(), report.describe());
+        }
+        assertEquals(List.of(b.backupId()), listener.copyFailures().stream()
+                .map(f -> f.event().sourceBackupId()).toList(), "onCopyFailed for the copy that failed: "
+                + listener.events());
+        assertEquals(List.of(), listener.events(RecordingListener.CopySuccess.class),
+                "no onCopySucceeded for a copy that failed");
+    }
+
+    @Test
     void waitsForReadyOnTheInjectedClockWithBackoff() {
         backup(clusterA, Duration.ofDays(1));
         model.copyDelay(Duration.ofMinutes(7));
@@ -203,14 +221,16 @@ class ReplicatorEngineTest {
     }
 
     @Test
-    void copiesNotReadyBeforeTheDeadlineAreReportedInProgress() {
+    void copiesNotReadyBeforeTheDeadlineAreReportedNotReady() {
         backup(clusterA, Duration.ofDays(1));
         model.copyDelay(Duration.ofHours(5));
         try (BackupReplicator r = builder().destinationRegions(WEST).clusterIds(clusterA)
                 .waitForReady(Duration.ofMinutes(10)).pollInterval(Duration.ofMinutes(1), Duration.ofMinutes(2))
                 .build()) {
-            CopyOutcome o = r.replicate().copies().findFirst().orElseThrow();
-            assertEquals(CopyAction.COPIED, o.action());
+            ReplicationReport report = r.replicate();
+            CopyOutcome o = report.copies().findFirst().orElseThrow();
+            assertEquals(CopyAction.NOT_READY, o.action());
+            assertEquals(RunStatus.PARTIAL, report.status());
             assertEquals(BackupState.CREATE_IN_PROGRESS, o.destinationState());
             assertTrue(o.detail().contains("not READY within"), o.detail());
         }

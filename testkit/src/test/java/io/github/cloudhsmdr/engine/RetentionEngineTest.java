@@ -152,9 +152,39 @@ class RetentionEngineTest {
             ReplicationPlan plan = r.plan();
             assertEquals(before, model.allBackups(), "plan() changes nothing");
             var dest = plan.destinations().get(0);
-            assertEquals(2, dest.retention().stream().filter(d -> d.verdict() == RetentionVerdict.KEEP).count());
+            // the copy this run makes takes one of the two slots: retention is decided for after the run's copies
+            assertEquals(1, dest.retention().stream().filter(d -> d.verdict() == RetentionVerdict.KEEP).count(),
+                    plan.describe());
             assertTrue(dest.retention().stream().allMatch(d -> !d.reasons().isEmpty()));
             assertTrue(plan.describe().contains("retention KEEP"), plan.describe());
+        }
+    }
+
+    @Test
+    void whenNothingChangedBetweenPlanAndApplyApplyDeletesExactlyThePlansDeletions() {
+        RetentionPolicy policy = RetentionPolicy.builder().keepLast(2).build();
+        for (Duration wait : List.of(Duration.ZERO, Duration.ofHours(2))) {
+            try (BackupReplicator keepAll = builder(policy).noRetention().build()) {
+                for (int i = 0; i < 4; i++) {
+                    model.addBackup(SOURCE, cluster, clock.instant().minus(Duration.ofHours(1)));
+                    keepAll.replicate();
+                    model.completeCopies();
+                    clock.advance(Duration.ofDays(1));
+                }
+            }
+            model.addBackup(SOURCE, cluster, clock.instant().minus(Duration.ofHours(1)));
+            try (BackupReplicator r = builder(policy).waitForReady(wait).build()) {
+                ReplicationPlan plan = r.plan();
+                Set<String> planned = new TreeSet<>();
+                plan.destinations().forEach(d -> d.toDelete().forEach(x -> planned.add(x.backupId())));
+                assertFalse(planned.isEmpty(), plan.describe());
+                ReplicationReport report = r.apply(plan);
+                Set<String> deleted = new TreeSet<>();
+                report.deletions().filter(Deletion::succeeded).forEach(d -> deleted.add(d.backupId()));
+                assertEquals(planned, deleted, "waitForReady=" + wait + "\n" + plan.describe() + report.describe());
+                assertEquals(planned.size(), plan.deletionCount());
+            }
+            clock.advance(Duration.ofDays(1));
         }
     }
 

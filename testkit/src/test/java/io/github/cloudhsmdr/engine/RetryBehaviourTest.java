@@ -222,7 +222,7 @@ class RetryBehaviourTest {
     }
 
     /** Makes the copy, then answers the first {@code failures} copy calls with an internal failure. */
-    static final class CopyThenFailStore extends ForwardingStore {
+    static final class CopyThenFailStore extends DelegatingStore {
         final AtomicInteger failuresLeft;
         final AtomicInteger copyCalls = new AtomicInteger();
 

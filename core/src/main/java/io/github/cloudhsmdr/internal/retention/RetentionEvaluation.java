@@ -23,16 +23,18 @@ public final class RetentionEvaluation {
     private final List<RetentionDecision> decisions;
     private final Map<String, List<Member>> groups;
     private final Map<String, Set<String>> deletedByCluster;
+    private final Map<String, List<Member>> untagged;
 
     RetentionEvaluation(RetentionEvaluator evaluator, String destinationRegion, Instant now,
                         List<RetentionDecision> decisions, Map<String, List<Member>> groups,
-                        Map<String, Set<String>> deletedByCluster) {
+                        Map<String, Set<String>> deletedByCluster, Map<String, List<Member>> untagged) {
         this.evaluator = evaluator;
         this.destinationRegion = destinationRegion;
         this.now = now;
         this.decisions = List.copyOf(decisions);
         this.groups = Map.copyOf(groups);  // lists are never changed after evaluate()
         this.deletedByCluster = Map.copyOf(deletedByCluster);
+        this.untagged = Map.copyOf(untagged);
     }
 
     /** @return the destination region evaluated. */
@@ -117,7 +119,11 @@ public final class RetentionEvaluation {
     public Set<String> wouldKeep(String sourceCluster, Map<String, Instant> candidates) {
         Objects.requireNonNull(sourceCluster, "sourceCluster");
         List<Member> group = groups.getOrDefault(sourceCluster, List.of());
-        List<Member> view = RetentionEvaluator.lookAhead(group, deletedByCluster.getOrDefault(sourceCluster, Set.of()));
+        List<Member> members = new java.util.ArrayList<>(group);
+        // copies without the ownership tag are never deleted, so they hold their place: a backup they stand for
+        // is not copied again, and they take the slots a new copy would otherwise get
+        members.addAll(untagged.getOrDefault(sourceCluster, List.of()));
+        List<Member> view = RetentionEvaluator.lookAhead(members, deletedByCluster.getOrDefault(sourceCluster, Set.of()));
         return RetentionEvaluator.keptCandidates(evaluator.policy(), view, destinationRegion, candidates, now);
     }
 

@@ -94,6 +94,8 @@ public final class RetentionEvaluator {
 
         List<RetentionDecision> decisions = new ArrayList<>();
         Map<String, List<Member>> groups = new TreeMap<>();
+        // copies of the source's backups without any ownership tag: never touched, but a copy is there
+        Map<String, List<Member>> untagged = new TreeMap<>();
         for (List<Backup> listed : byId.values()) {
             Backup b = listed.get(0);
             String owner = b.tags().get(CopyTags.OWNER);
@@ -137,6 +139,11 @@ public final class RetentionEvaluator {
                         .add(new Member(b, sourceBackupOf(b), b.state(), b.createTimestamp()));
                 continue;
             }
+            if (owner == null && fromSource && cluster != null && b.createTimestamp() != null
+                    && destinationRegion.equals(b.region()) && b.state().isLive()) {
+                untagged.computeIfAbsent(cluster, k -> new ArrayList<>())
+                        .add(new Member(b, sourceBackupOf(b), b.state(), b.createTimestamp()));
+            }
             if (b.neverExpires()) {
                 reasons.add("NeverExpires");
             }
@@ -162,58 +169,7 @@ public final class RetentionEvaluator {
                     destinationRegion, group.getKey(), group.getValue().size(), deleted.size(), policy);
         }
         decisions.sort(DECISION_ORDER);
-        return new RetentionEvaluation(this, destinationRegion, now, decisions, groups, deletedByCluster);
-    }
-
-    /**
-     * Tells whether a new copy would be kept: evaluates {@code groupCopies} plus a hypothetical READY copy with
-     * {@code candidateCreateTimestamp}, of a source backup that has no copy in the group yet, and returns whether
-     * that copy is kept. Copies still CREATE_IN_PROGRESS are counted as READY (they will be soon).
-     *
-     * <p>A copy this says no to would be deleted by the next retention run: the engine does not make it
-     * ("no churn"). To decide several copies of one group at once use
-     * {@link #wouldKeep(RetentionPolicy, List, Map, Instant)}: the copies compete for the same slots.
-     *
-     * @param policy                   the policy
-     * @param groupCopies              this replicator's copies of one source cluster in one destination region
-     *                                 (as listed; copies without CreateTimestamp are ignored)
-     * @param candidateCreateTimestamp the CreateTimestamp of the source backup that might be copied
-     * @param now                      the time of the run
-     * @return true when the new copy would be kept
-     */
-    public static boolean wouldKeep(RetentionPolicy policy, List<Backup> groupCopies, Instant candidateCreateTimestamp,
-                                    Instant now) {
-        Objects.requireNonNull(candidateCreateTimestamp, "candidateCreateTimestamp");
-        String key = "~candidate";
-        return wouldKeep(policy, groupCopies, Map.of(key, candidateCreateTimestamp), now).contains(key);
-    }
-
-    /**
-     * Tells which of several new copies would be kept when all of them are made: evaluates {@code groupCopies}
-     * plus one hypothetical READY copy per candidate and returns the candidates whose copy is kept. A candidate
-     * whose source backup already has a live copy (READY, CREATE_IN_PROGRESS, PENDING_DELETION) in the group
-     * is never kept (a second copy would be a duplicate). Copies still CREATE_IN_PROGRESS are counted as READY.
-     *
-     * @param policy      the policy
-     * @param groupCopies this replicator's copies of one source cluster in one destination region (as listed; copies
-     *                    dated in the future or with contradictory provenance are ignored, as retention protects them)
-     * @param candidates  source backup id to its CreateTimestamp, for each source backup that might be copied
-     * @param now         the time of the run
-     * @return the source backup ids whose new copy would be kept
-     */
-    public static Set<String> wouldKeep(RetentionPolicy policy, List<Backup> groupCopies,
-                                        Map<String, Instant> candidates, Instant now) {
-        Objects.requireNonNull(policy, "policy");
-        Objects.requireNonNull(groupCopies, "groupCopies");
-        Objects.requireNonNull(now, "now");
-        List<Member> view = new ArrayList<>();
-        for (Backup b : groupCopies) {
-            if (b.createTimestamp() != null && CopySanity.believable(b, now)) {
-                view.add(new Member(b, sourceBackupOf(b), b.state(), b.createTimestamp()));
-            }
-        }
-        String region = groupCopies.isEmpty() ? "destination" : groupCopies.get(0).region();
-        return keptCandidates(policy, lookAhead(view, Set.of()), region, candidates, now);
+        return new RetentionEvaluation(this, destinationRegion, now, decisions, groups, deletedByCluster, untagged);
     }
 
     /** The group as the next run will see it: this run's deletions PENDING_DELETION, copies in progress READY. */

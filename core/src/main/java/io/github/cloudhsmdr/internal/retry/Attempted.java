@@ -20,15 +20,4 @@ public record Attempted<T>(T value, int attempts, RetryFailedException failure) 
     public boolean succeeded() {
         return failure == null;
     }
-
-    /**
-     * @return the value
-     * @throws RetryFailedException when the call failed
-     */
-    public T orThrow() {
-        if (failure != null) {
-            throw failure;
-        }
-        return value;
-    }
 }

@@ -9,7 +9,6 @@ import io.github.resilience4j.retry.RetryConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Random;
@@ -28,8 +27,8 @@ import java.util.function.Supplier;
  * JVM-wide sleep function ({@code RetryImpl.setSleepFunction}), which a library must not replace. So the
  * {@link Retry} is configured with an interval of zero, and the retrier computes the wait itself with
  * {@link Backoff} (an {@code IntervalBiFunction} of the policy), checks it against the run's {@link RetryBudget},
- * tells the {@link RetryListener} and waits through the injected {@link Sleeper}. Time comes from the injected
- * {@link Clock}. Tests therefore run on virtual time.
+ * tells the {@link RetryListener} and waits through the injected {@link Sleeper}. Tests therefore run on
+ * virtual time.
  *
  * <p>Thread-safe: one retrier serves every thread of every run; each run passes its own {@link RetryBudget}.
  */
@@ -37,7 +36,6 @@ public final class Retrier {
     private static final Logger LOG = LoggerFactory.getLogger(Retrier.class);
 
     private final RetryPolicy policy;
-    private final Clock clock;
     private final Sleeper sleeper;
     private final RetryListener listener;
     private final Backoff backoff;
@@ -45,14 +43,12 @@ public final class Retrier {
 
     /**
      * @param policy   the retry policy
-     * @param clock    the clock the budgets are measured with
      * @param sleeper  waits between attempts
      * @param random   the source of jitter; seed it to reproduce the waits
      * @param listener told before each retry
      */
-    public Retrier(RetryPolicy policy, Clock clock, Sleeper sleeper, Random random, RetryListener listener) {
+    public Retrier(RetryPolicy policy, Sleeper sleeper, Random random, RetryListener listener) {
         this.policy = Objects.requireNonNull(policy, "policy");
-        this.clock = Objects.requireNonNull(clock, "clock");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.backoff = new Backoff(policy, Objects.requireNonNull(random, "random"));
@@ -64,19 +60,14 @@ public final class Retrier {
                 .build());
     }
 
-    /** A retrier with unseeded jitter and no listener. */
-    public Retrier(RetryPolicy policy, Clock clock, Sleeper sleeper) {
-        this(policy, clock, sleeper, new Random(), RetryListener.NONE);
-    }
-
     /** @return the policy. */
     public RetryPolicy policy() {
         return policy;
     }
 
-    /** @return a new time budget for one run, starting now. */
+    /** @return a new retry budget for one run. */
     public RetryBudget startBudget() {
-        return RetryBudget.start(clock, policy.maxTotalTime());
+        return RetryBudget.of(policy.maxTotalTime());
     }
 
     /**
@@ -133,16 +124,6 @@ public final class Retrier {
             context.onComplete();
             return new Attempted<>(value, attempt, null);
         }
-    }
-
-    /**
-     * Runs {@code call} until it succeeds or the retrier stops.
-     *
-     * @return the value
-     * @throws RetryFailedException when the call failed for good; it carries the attempts and the last error
-     */
-    public <T> T call(RetryBudget budget, String operation, String region, Supplier<T> call) {
-        return execute(budget, operation, region, call).orThrow();
     }
 
     /** @return why to stop after {@code error}, or {@code null} to retry. */

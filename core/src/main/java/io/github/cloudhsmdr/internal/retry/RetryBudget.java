@@ -1,6 +1,5 @@
 package io.github.cloudhsmdr.internal.retry;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -16,16 +15,6 @@ public final class RetryBudget {
 
     private RetryBudget(Duration total) {
         this.total = total;
-    }
-
-    /**
-     * @param clock        unused; kept so that budgets are started like other per-run state
-     * @param maxTotalTime the most the run may spend waiting to retry
-     * @return a fresh budget
-     */
-    public static RetryBudget start(Clock clock, Duration maxTotalTime) {
-        Objects.requireNonNull(clock, "clock");
-        return of(maxTotalTime);
     }
 
     /** @return a fresh budget of {@code maxTotalTime} waiting time. */

@@ -80,7 +80,8 @@ class TimeAndProvenanceTest {
         List<Backup> group = List.of(copy("backup-real1", NOW.minus(Duration.ofDays(2))).build(),
                 copy("backup-future", NOW.plus(Duration.ofDays(3650))).build());
 
-        boolean kept = RetentionEvaluator.wouldKeep(KEEP_LAST_1, group, NOW.minus(Duration.ofHours(1)), NOW);
+        boolean kept = evaluate(KEEP_LAST_1, group, NOW).wouldKeep(CLUSTER, "src-backup-next",
+                NOW.minus(Duration.ofHours(1)));
 
         assertTrue(kept, "the newest real backup would be kept, so it is copied");
     }

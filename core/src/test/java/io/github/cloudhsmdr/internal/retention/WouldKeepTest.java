@@ -43,7 +43,6 @@ class WouldKeepTest {
     void theFirstCopyOfAClusterIsAlwaysKept() {
         RetentionEvaluation e = evaluate(DAILY_3, List.of(), NOW);
         assertTrue(e.wouldKeep("cluster-nothinghere", "src-1", at("2020-01-01")));
-        assertTrue(RetentionEvaluator.wouldKeep(DAILY_3, List.of(), at("2020-01-01"), NOW));
     }
 
     @Test
@@ -82,8 +81,7 @@ class WouldKeepTest {
                 copy("c12", at("2026-11-12")).state(BackupState.CREATE_IN_PROGRESS).build());
         // c12 will be READY soon and take the only slot: a copy of the 11th would be deleted right after
         assertFalse(evaluate(last1, copies, NOW).wouldKeep(CLUSTER, "s11", at("2026-11-11")));
-        assertFalse(RetentionEvaluator.wouldKeep(last1, copies, at("2026-11-11"), NOW));
-        assertTrue(RetentionEvaluator.wouldKeep(last1, copies, at("2026-11-13"), NOW));
+        assertTrue(evaluate(last1, copies, NOW).wouldKeep(CLUSTER, "s13", at("2026-11-13")));
     }
 
     @Test

@@ -34,7 +34,7 @@ class RetrierTest {
     private final VirtualTime time = new VirtualTime(START);
 
     private Retrier retrier(RetryPolicy policy) {
-        return new Retrier(policy, time, time, new Random(1), RetryListener.NONE);
+        return new Retrier(policy, time, new Random(1), RetryListener.NONE);
     }
 
     private static BackupServiceException error(ServiceErrorKind kind) {
@@ -135,7 +135,7 @@ class RetrierTest {
         List<Duration> throttledWaits = time.sleeps();
 
         VirtualTime other = new VirtualTime(START);
-        Retrier failing = new Retrier(NO_JITTER.toBuilder().maxAttempts(4).build(), other, other, new Random(1),
+        Retrier failing = new Retrier(NO_JITTER.toBuilder().maxAttempts(4).build(), other, new Random(1),
                 RetryListener.NONE);
         failing.execute(failing.startBudget(), "DescribeBackups", "us-east-1",
                 new Flaky(Integer.MAX_VALUE, ServiceErrorKind.SERVICE_ERROR)::get);
@@ -193,7 +193,7 @@ class RetrierTest {
 
     private static List<Long> waitsWithSeed(long seed) {
         VirtualTime t = new VirtualTime(START);
-        Retrier retrier = new Retrier(RetryPolicy.builder().maxAttempts(6).build(), t, t, new Random(seed),
+        Retrier retrier = new Retrier(RetryPolicy.builder().maxAttempts(6).build(), t, new Random(seed),
                 RetryListener.NONE);
         retrier.execute(retrier.startBudget(), "DescribeBackups", "us-east-1",
                 new Flaky(Integer.MAX_VALUE, ServiceErrorKind.THROTTLING)::get);
@@ -240,7 +240,7 @@ class RetrierTest {
     @Test
     void theListenerIsToldBeforeEachRetryAndCannotBreakTheCall() {
         List<String> events = new ArrayList<>();
-        Retrier retrier = new Retrier(NO_JITTER.toBuilder().maxAttempts(3).build(), time, time, new Random(1),
+        Retrier retrier = new Retrier(NO_JITTER.toBuilder().maxAttempts(3).build(), time, new Random(1),
                 (operation, region, attempt, error, wait) -> {
                     events.add(operation + " " + region + " " + attempt + " " + error.kind() + " " + wait
                             + " slept " + time.sleeps().size());
@@ -258,7 +258,7 @@ class RetrierTest {
     @Test
     void anInterruptedWaitStopsRetrying() {
         AtomicInteger calls = new AtomicInteger();
-        Retrier retrier = new Retrier(RetryPolicy.defaults(), time, duration -> {
+        Retrier retrier = new Retrier(RetryPolicy.defaults(), duration -> {
             throw new InterruptedException("stop");
         }, new Random(1), RetryListener.NONE);
         try {
@@ -294,13 +294,11 @@ class RetrierTest {
     }
 
     @Test
-    void callReturnsTheValueOrThrowsTheFailure() {
+    void aFailureNamesTheOperationTheRegionAndTheAttempts() {
         Retrier retrier = retrier(RetryPolicy.defaults());
 
-        assertEquals("ok", retrier.call(retrier.startBudget(), "ListTags", "us-east-1",
-                new Flaky(1, ServiceErrorKind.SERVICE_ERROR)::get));
-        RetryFailedException e = assertThrows(RetryFailedException.class, () -> retrier.call(retrier.startBudget(),
-                "ListTags", "us-east-1", new Flaky(Integer.MAX_VALUE, ServiceErrorKind.ACCESS_DENIED)::get));
+        RetryFailedException e = retrier.execute(retrier.startBudget(), "ListTags", "us-east-1",
+                new Flaky(Integer.MAX_VALUE, ServiceErrorKind.ACCESS_DENIED)::get).failure();
 
         assertEquals(1, e.attempts());
         assertEquals("ListTags", e.operation());

@@ -40,6 +40,7 @@ public final class ReportMaps {
         m.put("replicator", report.replicatorName());
         m.put("sourceRegion", report.sourceRegion());
         m.put("status", report.status().name());
+        putIfPresent(m, "runId", report.runId().isEmpty() ? null : report.runId());
         m.put("startedAt", text(report.startedAt()));
         m.put("finishedAt", text(report.finishedAt()));
         m.put("duration", text(report.duration()));
@@ -48,10 +49,12 @@ public final class ReportMaps {
         counts.put("copied", report.copied());
         counts.put("alreadyPresent", report.count(CopyAction.ALREADY_PRESENT));
         counts.put("inProgress", report.count(CopyAction.IN_PROGRESS));
+        counts.put("notReady", report.count(CopyAction.NOT_READY));
         counts.put("skipped", report.count(CopyAction.SKIPPED));
         counts.put("sourceGone", report.count(CopyAction.SOURCE_GONE));
         counts.put("deleted", report.deleted());
         counts.put("failed", report.failedCount());
+        counts.put("untagged", report.untaggedCopies());
         m.put("counts", counts);
         List<Object> pairs = new ArrayList<>();
         for (DestinationOutcome o : report.outcomes()) {
@@ -63,6 +66,10 @@ public final class ReportMaps {
             p.put("failed", o.count(CopyAction.FAILED) + (o.failure() != null ? 1 : 0)
                     + o.deletions().stream().filter(d -> !d.succeeded()).count());
             p.put("deleted", o.deletions().stream().filter(Deletion::succeeded).count());
+            p.put("untaggedCopies", o.untaggedCopies());
+            if (!o.reasons().isEmpty()) {
+                p.put("reasons", o.reasons());
+            }
             if (withItems) {
                 List<Object> items = new ArrayList<>();
                 for (CopyOutcome c : o.copies()) {
@@ -137,6 +144,9 @@ public final class ReportMaps {
                 retention.add(i);
             }
             p.put("retention", retention);
+            if (!d.untaggedCopies().isEmpty()) {
+                p.put("untaggedCopies", d.untaggedCopies());
+            }
             if (d.failed()) {
                 p.put("failure", failure(d.failure()));
                 all.add(d.failure());
@@ -172,6 +182,9 @@ public final class ReportMaps {
             points.add(i);
         }
         m.put("points", points);
+        if (!report.notes().isEmpty()) {
+            m.put("notes", report.notes());
+        }
         m.put("failures", failures(report.failures()));
         return m;
     }

@@ -42,6 +42,11 @@ final class ChaosFigures {
     private final Map<String, List<Instant>> pinsByGroup = new HashMap<>();
     int regionDownDays;
     int unlistedDays;
+    /** Runs reported SUCCESS although a destination lacked a live copy of a cluster's newest source backup. */
+    final List<String> falseGreens = new ArrayList<>();
+    /** Recovery-point measurements made with the source region down, and the destination points they reported. */
+    int sourceDownMeasurements;
+    int sourceDownPoints;
     final Map<RunStatus, Integer> statuses = new EnumMap<>(RunStatus.class);
     long copied;
     long copiesFailed;
@@ -262,6 +267,10 @@ final class ChaosFigures {
                 + "destination points older than 32 h: " + criticalPointDays + " of " + pointDays + ", worst lag "
                 + worstLag.toHours() + " h (" + worstLagWhere + ")");
         lines.add("  destinations     : " + h.perDestination());
+        lines.add("  false greens     : " + falseGreens.size() + " (runs reported SUCCESS while a destination lacked "
+                + "a live copy of a cluster's newest source backup)");
+        lines.add("  source down      : " + sourceDownMeasurements + " recovery-point measurements, "
+                + sourceDownPoints + " destination points reported");
         return String.join(System.lineSeparator(), lines);
     }
 }

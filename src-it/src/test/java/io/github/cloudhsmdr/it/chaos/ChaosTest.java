@@ -2,11 +2,13 @@ package io.github.cloudhsmdr.it.chaos;
 
 import io.github.cloudhsmdr.BackupReplicator;
 import io.github.cloudhsmdr.Deletion;
+import io.github.cloudhsmdr.RecoveryPoint;
 import io.github.cloudhsmdr.RecoveryPointReport;
 import io.github.cloudhsmdr.RecoveryPointStatus;
 import io.github.cloudhsmdr.ReplicationListener;
 import io.github.cloudhsmdr.ReplicationReport;
 import io.github.cloudhsmdr.RetryEvent;
+import io.github.cloudhsmdr.RunStatus;
 import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupState;
 import org.junit.jupiter.api.Test;
@@ -125,6 +127,7 @@ class ChaosTest {
                 holdings.recopied().forEach(line -> LOG.info("Re-copied after deletion: {}", line));
                 assertEquals(List.of(), holdings.unexplained(), failureHeader("no churn")
                         + "copies were made again after retention deleted an earlier copy of the same backup");
+                assertEquals(List.of(), figures.falseGreens, failureHeader("false greens"));
             } finally {
                 replicator.close();
             }
@@ -152,6 +155,9 @@ class ChaosTest {
                 restart();
             }
             ReplicationReport report = run("morning");
+            if (day.faulty() && day.day() % 10 == 5) {
+                measureWithTheSourceDown();
+            }
             boolean firstFaultFree = !day.faulty() && day.day() == settings.faultyDays();
             if (firstFaultFree) {
                 // the copies of the first fault-free run complete; then everything eligible must be in place
@@ -197,7 +203,56 @@ class ChaosTest {
             figures.add(report);
             figures.observeCopies(world.model().allBackups());
             check(invariants.checkRun(report), when + " run", report);
+            if (report.status() == RunStatus.SUCCESS) {
+                falseGreens(report, when);
+            }
             return report;
+        }
+
+        /** SUCCESS promises that every destination holds (a live copy of) each cluster's newest source backup. */
+        private void falseGreens(ReplicationReport report, String when) {
+            List<Backup> all = world.model().allBackups();
+            for (String cluster : world.clusters) {
+                Backup newest = all.stream().filter(b -> b.region().equals(SOURCE) && cluster.equals(b.clusterId())
+                                && !b.isCopy() && b.state() == BackupState.READY && b.createTimestamp() != null
+                                && !b.createTimestamp().isAfter(report.startedAt()))
+                        .max(Comparator.comparing(Backup::createTimestamp)).orElse(null);
+                if (newest == null) {
+                    continue;
+                }
+                for (String d : DESTINATIONS) {
+                    boolean held = all.stream().anyMatch(b -> b.region().equals(d)
+                            && newest.backupId().equals(b.sourceBackup()) && b.state().isLive());
+                    if (!held) {
+                        figures.falseGreens.add(today.describe() + " " + when + ": " + d + " lacks "
+                                + newest.backupId());
+                    }
+                }
+            }
+        }
+
+        /** The day of the disaster: the source region is down, the destinations must still be measured. */
+        private void measureWithTheSourceDown() {
+            world.faults().regionDown(SOURCE);
+            try {
+                RecoveryPointReport rpo = replicator.measureRecoveryPoints();
+                figures.sourceDownMeasurements++;
+                for (String cluster : world.clusters) {
+                    for (String d : DESTINATIONS) {
+                        RecoveryPoint p = rpo.points().stream().filter(x -> x.clusterId().equals(cluster)
+                                && x.region().equals(d)).findFirst().orElse(null);
+                        if (p == null) {
+                            fail(failureHeader("source down") + "no recovery point for " + cluster + " in " + d
+                                    + System.lineSeparator() + rpo.describe());
+                        }
+                        figures.sourceDownPoints++;
+                    }
+                }
+                assertEquals(RecoveryPointStatus.UNKNOWN, rpo.points().stream().filter(RecoveryPoint::source)
+                        .map(RecoveryPoint::status).findFirst().orElseThrow(), rpo.describe());
+            } finally {
+                world.faults().regionUp(SOURCE);
+            }
         }
 
         private void checkDelivered(ReplicationReport report, String when) {

@@ -41,6 +41,9 @@ record DayPlan(int day, boolean faulty, String regionDown, RegionDownMode downMo
     static final double SERVICE_ERROR = 0.02;
     static final double COPY_FAILURE = 0.10;
     static final double TIMEOUT_AFTER_COPY = 0.05;
+    /** Copies whose TagList the service drops, and copies whose tags are removed later. */
+    static final double TAGS_DROPPED = 0.01;
+    static final double TAGS_STRIPPED = 0.01;
     static final Duration LATENCY = Duration.ofMillis(150);
     static final Duration COPY_LATENCY = Duration.ofSeconds(2);
     static final Duration TAIL_COPY_DELAY = Duration.ofMinutes(20);
@@ -89,6 +92,8 @@ record DayPlan(int day, boolean faulty, String regionDown, RegionDownMode downMo
         faults.error(any, any, SERVICE_ERROR * on, "CloudHsmServiceException");
         faults.copyFailure(any, COPY_FAILURE * on);
         faults.timeoutAfterCopy(ChaosWorld.SOURCE, TIMEOUT_AFTER_COPY * on);
+        faults.dropCopyTags(any, TAGS_DROPPED * on);
+        faults.stripTagsLater(any, TAGS_STRIPPED * on);
         faults.noResponseMode(FaultInjector.NoResponseMode.CLOSE_CONNECTION);
         faults.latency(any, any, faulty ? LATENCY : Duration.ZERO);
         faults.latency("CopyBackupToRegion", any, faulty ? COPY_LATENCY : Duration.ZERO);

@@ -347,13 +347,15 @@ class ReplicatorOverHttpTest {
     }
 
     @Test
-    void copiesNotReadyByTheDeadlineAreReportedInProgressAndFoundByTheNextRun() {
+    void copiesNotReadyByTheDeadlineAreReportedNotReadyAndFoundByTheNextRun() {
         Backup b = fx.backup(clusterA, Duration.ofDays(1));
         fx.model().copyDelay(Duration.ofHours(2));
         try (BackupReplicator r = fx.replicator(store, WEST).clusterIds(clusterA).waitForReady(Duration.ofMinutes(10))
                 .pollInterval(Duration.ofMinutes(1), Duration.ofMinutes(2)).build()) {
-            CopyOutcome o = r.replicate().copies().findFirst().orElseThrow();
-            assertEquals(CopyAction.COPIED, o.action());
+            ReplicationReport first = r.replicate();
+            assertEquals(RunStatus.PARTIAL, first.status(), first.describe());
+            CopyOutcome o = first.copies().findFirst().orElseThrow();
+            assertEquals(CopyAction.NOT_READY, o.action());
             assertEquals(BackupState.CREATE_IN_PROGRESS, o.destinationState());
             assertTrue(o.detail().contains("not READY within"), o.detail());
             assertFalse(o.failed());

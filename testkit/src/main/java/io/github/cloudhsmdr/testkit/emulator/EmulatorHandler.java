@@ -426,9 +426,19 @@ final class EmulatorHandler implements HttpHandler {
         }
         FaultInjector faults = emulator.faults();
         boolean failInsideAws = faults.drawCopyFailure(destination);
-        CopyResult r = model().copyBackupToRegion(region, backupId, destination, tags, failInsideAws);
+        boolean dropTags = faults.drawDropCopyTags(destination);
+        boolean stripTags = faults.drawStripTagsLater(destination);
+        CopyResult r = model().copyBackupToRegion(region, backupId, destination, dropTags ? null : tags,
+                failInsideAws);
         if (failInsideAws) {
             faults.recordInjected(FaultInjector.Kind.COPY_FAILURE);
+        }
+        if (dropTags) {
+            faults.recordInjected(FaultInjector.Kind.COPY_TAGS_DROPPED);
+        }
+        if (stripTags) {
+            model().stripTagsOnCompletion(destination, backupId);
+            faults.recordInjected(FaultInjector.Kind.TAGS_STRIPPED);
         }
         if (faults.drawTimeoutAfterCopy(region)) {
             faults.recordInjected(FaultInjector.Kind.TIMEOUT_AFTER_COPY);

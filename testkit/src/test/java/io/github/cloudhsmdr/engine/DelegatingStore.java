@@ -7,16 +7,17 @@ import io.github.cloudhsmdr.spi.BackupStore;
 import io.github.cloudhsmdr.spi.Cluster;
 import io.github.cloudhsmdr.spi.CopyResult;
 import io.github.cloudhsmdr.spi.CreateClusterRequest;
+import io.github.cloudhsmdr.spi.Hsm;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** A store that passes every call to another one; tests override the calls they change. */
-abstract class ForwardingStore implements BackupStore {
+/** A store that passes every call on; override what a test changes. */
+class DelegatingStore implements BackupStore {
     final BackupStore delegate;
 
-    ForwardingStore(BackupStore delegate) {
+    DelegatingStore(BackupStore delegate) {
         this.delegate = delegate;
     }
 
@@ -26,7 +27,8 @@ abstract class ForwardingStore implements BackupStore {
     }
 
     @Override
-    public BackupPage describeBackupsPage(String region, BackupFilter filter, String nextToken) {
+    public BackupPage describeBackupsPage(String region, BackupFilter filter,
+            String nextToken) {
         return delegate.describeBackupsPage(region, filter, nextToken);
     }
 
@@ -47,23 +49,8 @@ abstract class ForwardingStore implements BackupStore {
     }
 
     @Override
-    public Backup modifyBackupAttributes(String region, String backupId, boolean neverExpires) {
-        return delegate.modifyBackupAttributes(region, backupId, neverExpires);
-    }
-
-    @Override
-    public Map<String, String> listTags(String region, String resourceId) {
-        return delegate.listTags(region, resourceId);
-    }
-
-    @Override
     public void tagResource(String region, String resourceId, Map<String, String> tags) {
         delegate.tagResource(region, resourceId, tags);
-    }
-
-    @Override
-    public void untagResource(String region, String resourceId, Set<String> tagKeys) {
-        delegate.untagResource(region, resourceId, tagKeys);
     }
 
     @Override
@@ -74,5 +61,20 @@ abstract class ForwardingStore implements BackupStore {
     @Override
     public Cluster createCluster(CreateClusterRequest request) {
         return delegate.createCluster(request);
+    }
+
+    @Override
+    public Hsm createHsm(String region, String clusterId, String availabilityZone) {
+        return delegate.createHsm(region, clusterId, availabilityZone);
+    }
+
+    @Override
+    public void deleteHsm(String region, String clusterId, String hsmId) {
+        delegate.deleteHsm(region, clusterId, hsmId);
+    }
+
+    @Override
+    public Cluster deleteCluster(String region, String clusterId) {
+        return delegate.deleteCluster(region, clusterId);
     }
 }
