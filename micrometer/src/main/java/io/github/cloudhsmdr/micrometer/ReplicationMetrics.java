@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -229,10 +228,8 @@ public final class ReplicationMetrics implements ReplicationListener, MeterBinde
      * @param outcome one (cluster, destination) pair of a run
      * @return the count, or empty when unknown
      */
-    static OptionalLong untaggedCopies(DestinationOutcome outcome) {
-        // the report does not count untagged copies yet, so the gauge says "unknown" (NaN) rather than a false 0;
-        // once DestinationOutcome carries untaggedCopies(), return it here
-        return OptionalLong.empty();
+    static long untaggedCopies(DestinationOutcome outcome) {
+        return outcome.untaggedCopies();
     }
 
     @Override
@@ -260,12 +257,12 @@ public final class ReplicationMetrics implements ReplicationListener, MeterBinde
                 counter(DELETIONS, pairTags.and("result", d.succeeded() ? "DELETED" : "FAILED"),
                         "copies retention deleted, or failed to").increment();
             }
-            OptionalLong n = untaggedCopies(pair);
+            long n = untaggedCopies(pair);
             untagged.computeIfAbsent(List.of(pair.clusterId(), pair.destinationRegion()), k -> {
                 Value v = new Value();
                 gauge(UNTAGGED_COPIES, pairTags, v, "copies without the ownership tag, which retention cannot manage");
                 return v;
-            }).set(n.isPresent() ? n.getAsLong() : Double.NaN);
+            }).set(n);
         }
     }
 

@@ -16,6 +16,7 @@ import io.github.cloudhsmdr.ServiceErrorKind;
 import io.github.cloudhsmdr.scheduling.ReplicationTask;
 import io.github.cloudhsmdr.testkit.CloudHsmModel;
 import io.github.cloudhsmdr.testkit.CloudHsmModelException;
+import io.github.cloudhsmdr.testkit.FaultInjector;
 import io.github.cloudhsmdr.testkit.InMemoryBackupStore;
 import io.github.cloudhsmdr.testkit.MutableClock;
 import io.micrometer.core.instrument.Meter;
@@ -91,8 +92,29 @@ class ReplicationMetricsTest {
         assertEquals(0.0, value(text, "cloudhsm_dr_recovery_point_worst_status{replicator=\"prod-dr\"}"));
         assertEquals(32 * 3600.0, value(text,
                 "cloudhsm_dr_recovery_point_objective_seconds{level=\"critical\",replicator=\"prod-dr\"}"));
-        assertTrue(Double.isNaN(value(text, "cloudhsm_dr_copies_untagged{cluster=\"" + cluster + "\",region=\""
-                + EU + "\",replicator=\"prod-dr\"}")), "unknown until the report counts untagged copies");
+        assertEquals(0.0, value(text, "cloudhsm_dr_copies_untagged{cluster=\"" + cluster + "\",region=\""
+                + EU + "\",replicator=\"prod-dr\"}"));
+    }
+
+    @Test
+    void copiesThatArriveWithoutTheOwnershipTagAreCountedPerPair() {
+        model.addBackup(SOURCE, cluster, clock.instant().minus(Duration.ofHours(3)));
+        model.addBackup(SOURCE, cluster, clock.instant().minus(Duration.ofHours(27)));
+        FaultInjector faults = new FaultInjector(11).dropCopyTags(WEST, 1.0);
+        model.faultHook(faults);
+        ReplicationMetrics prodDr = ReplicationMetrics.of("prod-dr");
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        prodDr.bindTo(prometheus);
+
+        try (BackupReplicator replicator = replicator(prodDr)) {
+            ReplicationTask.of(replicator).call();
+        }
+
+        String text = prometheus.scrape();
+        String pair = "cluster=\"" + cluster + "\",region=\"%s\",replicator=\"prod-dr\"";
+        assertEquals(2.0, value(text, "cloudhsm_dr_copies_untagged{" + String.format(pair, WEST) + "}"), text);
+        assertEquals(0.0, value(text, "cloudhsm_dr_copies_untagged{" + String.format(pair, EU) + "}"), text);
+        assertTrue(text.contains("cloudhsm_dr_runs_total{replicator=\"prod-dr\",status=\"PARTIAL\"} 1"), text);
     }
 
     @Test
