@@ -22,7 +22,7 @@ import java.util.Objects;
         description = "Cross-region disaster recovery for AWS CloudHSM backups: copy, verify, retain, measure, "
                 + "restore.",
         subcommands = {PlanCommand.class, ReplicateCommand.class, RpoCommand.class, StatusCommand.class,
-                RestoreCommand.class, UndoCommand.class, CommandLine.HelpCommand.class,
+                RestoreCommand.class, UndoCommand.class, AdoptCommand.class, CommandLine.HelpCommand.class,
                 AutoComplete.GenerateCompletion.class},
         footerHeading = "%n",
         footer = {"Durations: 14d, 36h, 30m, 90s, 1h30m or ISO-8601 (PT30M).",

@@ -227,6 +227,33 @@ class CommandsTest {
         assertEquals(before, cli.emulator.requestLog().requests().size());
     }
 
+    // ------------------------------------------------------------------------------------------ adopt
+
+    @Test
+    void adoptListsCopiesWithoutTheOwnershipTagAndTagsThemOnlyWithYes() {
+        cli.emulator.faults().dropCopyTags("us-west-2", 1.0);
+        assertEquals(ExitCodes.PARTIAL, cli.run(cli.replicator("replicate")), cli.err + cli.out);
+        long untagged = cli.copiesIn("us-west-2").stream().filter(b -> b.tags().get(CopyTags.OWNER) == null).count();
+        assertEquals(14, untagged, "the service dropped the TagList of every copy into us-west-2");
+
+        assertEquals(ExitCodes.OK, cli.run(cli.replicator("adopt")), cli.err);
+        assertTrue(cli.out.startsWith("14 copies of replicator 'cli-test''s source backups lack its ownership tag"),
+                cli.out);
+        assertTrue(cli.out.contains("Run again with --yes"), cli.out);
+        assertEquals(14, cli.copiesIn("us-west-2").stream().filter(b -> b.tags().get(CopyTags.OWNER) == null).count(),
+                "listing changes nothing");
+
+        JsonNode doc = cli.runJson(cli.replicator("adopt", "--yes", "--json"));
+        assertEquals("adopt", doc.get("command").asText());
+        assertEquals("SUCCESS", doc.get("status").asText(), doc.toString());
+        assertEquals(14, doc.get("adopted").asInt());
+        assertTrue(doc.get("applied").asBoolean());
+        assertTrue(cli.copiesIn("us-west-2").stream().allMatch(b -> "cli-test".equals(b.tags().get(CopyTags.OWNER))));
+
+        assertEquals(ExitCodes.OK, cli.run(cli.replicator("adopt")), cli.err);
+        assertTrue(cli.out.startsWith("Nothing to adopt"), cli.out);
+    }
+
     // ------------------------------------------------------------------------------------------ rpo
 
     @Test
