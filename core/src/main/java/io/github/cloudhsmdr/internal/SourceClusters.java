@@ -66,9 +66,12 @@ final class SourceClusters {
         return new Resolved(ids, Map.of());
     }
 
-    /** A deleted cluster may still be listed for a while: it protects nothing any more. */
+    /**
+     * A cluster being deleted (DELETE_IN_PROGRESS) or deleted (still listed for a while) protects nothing any more:
+     * it makes no new backups, and its copies are what is left.
+     */
     private static boolean exists(Cluster c) {
-        return !"DELETED".equals(c.state());
+        return !"DELETED".equals(c.state()) && !"DELETE_IN_PROGRESS".equals(c.state());
     }
 
     /** @return the failure of a discovery that found no cluster at all. */

@@ -89,7 +89,7 @@ public final class ReplicationHandler implements RequestHandler<Map<String, Obje
     private volatile Replication replication;
 
     /** What is built once per execution environment. */
-    private record Replication(BackupReplicator replicator, HandlerSettings settings, RunIdCapture runIds) {
+    private record Replication(BackupReplicator replicator, HandlerSettings settings) {
     }
 
     /** The handler Lambda instantiates: the process environment, the system clock, real sleeping, stdout. */
@@ -150,10 +150,7 @@ public final class ReplicationHandler implements RequestHandler<Map<String, Obje
 
     private Map<String, Object> replicate(Replication r, String requestId) {
         ReplicationReport report = r.replicator().replicate();
-        String runId = r.runIds().take();
-        if (runId != null) {
-            MDC.put(RUN_ID, runId);
-        }
+        MDC.put(RUN_ID, report.runId()); // the engine's run id, so the handler's lines and metrics after the run carry it
         return measure(r, report, requestId);
     }
 
@@ -296,13 +293,12 @@ public final class ReplicationHandler implements RequestHandler<Map<String, Obje
 
     private Replication build() {
         HandlerSettings settings = HandlerSettings.fromEnvironment(environment);
-        RunIdCapture runIds = new RunIdCapture();
         // the store lives as long as the execution environment; Lambda gives no hook to close it
         AwsBackupStore store = openStore(settings);
         BackupReplicator replicator;
         try {
             replicator = settings.applyTo(BackupReplicator.builder()).backupStore(store).clock(clock)
-                    .sleeper(sleeper).listener(runIds).build();
+                    .sleeper(sleeper).build();
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -311,7 +307,7 @@ public final class ReplicationHandler implements RequestHandler<Map<String, Obje
                         + "retention={}", settings.name(), settings.sourceRegion(), settings.destinationRegions(),
                 settings.clusterIds().isEmpty() ? "all" : settings.clusterIds(), settings.selection(),
                 settings.waitForReady(), settings.retention() == null ? "none" : settings.retention());
-        return new Replication(replicator, settings, runIds);
+        return new Replication(replicator, settings);
     }
 
     /**
@@ -350,25 +346,6 @@ public final class ReplicationHandler implements RequestHandler<Map<String, Obje
             LOG.warn("{}={} is not shorter than the {} this invocation has left: the function may time out while "
                     + "waiting; copies already started are found by the next run", HandlerSettings.WAIT_FOR_READY,
                     settings.waitForReady(), left);
-        }
-    }
-
-    /**
-     * Keeps the engine's run id: the engine puts it in the MDC while a run is going, and this listener reads it
-     * when the run finishes, so the handler's own log lines and metrics after the run carry it too.
-     */
-    private static final class RunIdCapture implements ReplicationListener {
-        private volatile String runId;
-
-        @Override
-        public void onRunFinished(ReplicationReport report) {
-            runId = MDC.get(RUN_ID);
-        }
-
-        String take() {
-            String id = runId;
-            runId = null;
-            return id;
         }
     }
 }

