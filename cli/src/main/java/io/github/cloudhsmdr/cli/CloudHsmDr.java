@@ -14,15 +14,15 @@ import java.util.Objects;
 
 /**
  * The {@code cloudhsm-dr} command line: {@code plan}, {@code replicate}, {@code rpo}, {@code status},
- * {@code restore}, {@code undo}, {@code drill} and {@code iam-policy} against AWS, or against an emulator with {@code --endpoint-url}. Exit codes are
- * in {@link ExitCodes}. Not thread-safe: one run at a time per instance.
+ * {@code restore}, {@code undo}, {@code drill} and {@code iam-policy} against AWS, or against an emulator with
+ * {@code --endpoint-url}. Exit codes are in {@link ExitCodes}. Not thread-safe: one run at a time per instance.
  */
 @Command(name = CloudHsmDr.NAME, mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         usageHelpAutoWidth = true, sortOptions = false,
         description = "Cross-region disaster recovery for AWS CloudHSM backups: copy, verify, retain, measure, "
                 + "restore.",
         subcommands = {PlanCommand.class, ReplicateCommand.class, RpoCommand.class, StatusCommand.class,
-                RestoreCommand.class, UndoCommand.class, IamPolicyCommand.class,
+                RestoreCommand.class, UndoCommand.class, IamPolicyCommand.class, DrillCommand.class,
                 CommandLine.HelpCommand.class,
                 AutoComplete.GenerateCompletion.class},
         footerHeading = "%n",
