@@ -13,7 +13,6 @@ import io.github.cloudhsmdr.drill.RestoreDrill;
 import io.github.cloudhsmdr.drill.Teardown;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -111,11 +110,7 @@ final class DrillCommand extends BaseCommand {
             if (sourceCluster == null) {
                 throw usage("--source-cluster: is required, e.g. cluster-2n3ulwdpxk6");
             }
-            if (subnets == null || subnets.isEmpty() || subnets.size() > 10) {
-                throw usage("--subnets: " + (subnets == null || subnets.isEmpty() ? "is required: give"
-                        : "has " + subnets.size() + " subnets: give") + " 1 to 10 subnet ids separated by commas, "
-                        + "e.g. subnet-0a1b2c3d,subnet-4e5f6a7b");
-            }
+            requireSubnets(subnets);
             if (withHsm && !yes) {
                 throw usage("--with-hsm: creates an HSM, billed by the hour until the drill deletes it: add --yes "
                         + "to confirm");
@@ -163,8 +158,7 @@ final class DrillCommand extends BaseCommand {
         try {
             return b.build();
         } catch (IllegalArgumentException | IllegalStateException e) {
-            String field = e.getMessage() == null ? "" : e.getMessage().split("[ ']", 2)[0];
-            throw usage(OPTIONS.getOrDefault(field, "--" + field) + ": " + e.getMessage());
+            throw usage(e, OPTIONS);
         }
     }
 
@@ -251,9 +245,5 @@ final class DrillCommand extends BaseCommand {
         Json.strings(o, "hsmsDeleted", t.hsmsDeleted());
         o.put("completed", t.completed());
         Json.strings(o, "problems", t.problems());
-    }
-
-    private ParameterException usage(String message) {
-        return new ParameterException(spec.commandLine(), message);
     }
 }

@@ -6,7 +6,6 @@ import io.github.cloudhsmdr.aws.iam.IamPolicies;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.TypeConversionException;
 import software.amazon.awssdk.policybuilder.iam.IamPolicy;
 
@@ -97,7 +96,7 @@ final class IamPolicyCommand extends BaseCommand {
                 case restore -> IamPolicies.restore(account, destinationRegions);
             };
         } catch (IllegalArgumentException e) {
-            throw usage(optionOf(e.getMessage()) + ": " + e.getMessage());
+            throw usage(e, OPTIONS);
         }
         String json = IamPolicies.toJson(policy);
         result("SUCCESS", doc -> {
@@ -107,12 +106,6 @@ final class IamPolicyCommand extends BaseCommand {
         return ExitCodes.OK;
     }
 
-    /** @return the option a generator message is about: the one whose field name starts the message */
-    static String optionOf(String message) {
-        String field = message == null ? "" : message.split("[ ']", 2)[0];
-        return OPTIONS.getOrDefault(field, "--" + field);
-    }
-
     private static JsonNode readTree(String json) {
         try {
             return Json.MAPPER.readTree(json);
@@ -120,9 +113,5 @@ final class IamPolicyCommand extends BaseCommand {
             throw new IllegalStateException("the policy generator wrote JSON Jackson cannot read: " + e.getMessage(),
                     e);
         }
-    }
-
-    private ParameterException usage(String message) {
-        return new ParameterException(spec.commandLine(), message);
     }
 }
