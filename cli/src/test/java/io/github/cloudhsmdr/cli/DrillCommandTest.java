@@ -91,6 +91,13 @@ class DrillCommandTest {
         assertTrue(cli.err.contains("billed by the hour"), cli.err);
         assertTrue(cli.out.contains("HSM_ACTIVE"), cli.out);
         assertEquals(List.of(), liveClustersIn(DR));
+
+        JsonNode doc = cli.runJson(drill("--with-hsm", "--yes", "--json"));
+        assertEquals("PASS", doc.get("verdict").asText(), doc.toString());
+        assertTrue(doc.get("rtoIncludesHsm").asBoolean());
+        assertTrue(doc.get("hsmId").asText().startsWith("hsm-"), doc.toString());
+        assertTrue(doc.get("timeline").get("hsmActiveAt").isTextual());
+        assertEquals(1, doc.get("teardown").get("hsmsDeleted").size(), doc.toString());
     }
 
     @Test
@@ -101,6 +108,14 @@ class DrillCommandTest {
         assertEquals(ExitCodes.WARN, code, cli.out + cli.err);
         assertTrue(cli.out.contains(": FAIL"), cli.out);
         assertTrue(cli.out.contains("no READY backup of " + cli.cluster(0) + " in ap-south-1"), cli.out);
+
+        JsonNode doc = cli.runJson("drill", "--source-cluster", cli.cluster(0), "--region", "ap-south-1",
+                "--subnets", SUBNETS, "--endpoint-url", cli.endpoint(), "--json");
+        assertEquals("FAILED", doc.get("status").asText());
+        assertTrue(doc.get("error").isNull(), "the drill ran; its problems are in the report: " + doc);
+        assertEquals("FAIL", doc.get("verdict").asText());
+        assertTrue(doc.get("backup").isNull() && doc.get("clusterId").isNull() && doc.get("teardown").isNull());
+        assertTrue(doc.get("problems").get(0).asText().startsWith("no READY backup"), doc.toString());
     }
 
     @Test
