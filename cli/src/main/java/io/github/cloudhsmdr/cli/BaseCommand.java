@@ -17,6 +17,8 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -166,6 +168,32 @@ abstract class BaseCommand implements Callable<Integer> {
             b.listener(progress);
         }
         return b.build();
+    }
+
+    /** @return a usage error (exit 64) of this command */
+    final ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    /**
+     * A usage error for a value a builder of the library rejected: its message starts with the builder's field
+     * name, which {@code options} maps to the option the value came from.
+     *
+     * @return the usage error, {@code --option: <the builder's message>}
+     */
+    final ParameterException usage(RuntimeException rejected, Map<String, String> options) {
+        String message = String.valueOf(rejected.getMessage());
+        String field = message.split("[ ']", 2)[0];
+        return usage(options.getOrDefault(field, "--" + field) + ": " + message);
+    }
+
+    /** Checks {@code --subnets}: 1 to 10 subnet ids (each already checked by its converter). */
+    final void requireSubnets(List<String> subnets) {
+        if (subnets == null || subnets.isEmpty() || subnets.size() > 10) {
+            throw usage("--subnets: " + (subnets == null || subnets.isEmpty() ? "is required: give"
+                    : "has " + subnets.size() + " subnets: give") + " 1 to 10 subnet ids separated by commas, "
+                    + "e.g. subnet-0a1b2c3d,subnet-4e5f6a7b");
+        }
     }
 
     /** Writes a progress or information line on standard error, unless quiet. */

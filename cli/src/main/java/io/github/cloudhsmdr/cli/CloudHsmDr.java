@@ -14,15 +14,16 @@ import java.util.Objects;
 
 /**
  * The {@code cloudhsm-dr} command line: {@code plan}, {@code replicate}, {@code rpo}, {@code status},
- * {@code restore} and {@code undo} against AWS, or against an emulator with {@code --endpoint-url}. Exit codes are
- * in {@link ExitCodes}. Not thread-safe: one run at a time per instance.
+ * {@code restore}, {@code undo}, {@code drill} and {@code iam-policy} against AWS, or against an emulator with
+ * {@code --endpoint-url}. Exit codes are in {@link ExitCodes}. Not thread-safe: one run at a time per instance.
  */
 @Command(name = CloudHsmDr.NAME, mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         usageHelpAutoWidth = true, sortOptions = false,
         description = "Cross-region disaster recovery for AWS CloudHSM backups: copy, verify, retain, measure, "
                 + "restore.",
         subcommands = {PlanCommand.class, ReplicateCommand.class, RpoCommand.class, StatusCommand.class,
-                RestoreCommand.class, UndoCommand.class, AdoptCommand.class, CommandLine.HelpCommand.class,
+                RestoreCommand.class, UndoCommand.class, AdoptCommand.class, IamPolicyCommand.class,
+                DrillCommand.class, CommandLine.HelpCommand.class,
                 AutoComplete.GenerateCompletion.class},
         footerHeading = "%n",
         footer = {"Durations: 14d, 36h, 30m, 90s, 1h30m or ISO-8601 (PT30M).",
@@ -95,7 +96,7 @@ public final class CloudHsmDr implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(),
-                "no command given: use plan, replicate, rpo, status, restore or undo");
+                "no command given: use plan, replicate, rpo, status, restore, undo, iam-policy or drill");
     }
 
     /**

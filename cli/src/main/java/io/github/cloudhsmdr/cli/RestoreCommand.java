@@ -13,7 +13,6 @@ import io.github.cloudhsmdr.spi.Cluster;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.TypeConversionException;
 
 import java.nio.charset.StandardCharsets;
@@ -115,11 +114,7 @@ final class RestoreCommand extends BaseCommand {
         if (cluster == null && backup == null) {
             throw usage("--cluster: is required (or --backup), e.g. cluster-2n3ulwdpxk6");
         }
-        if (subnets == null || subnets.isEmpty() || subnets.size() > 10) {
-            throw usage("--subnets: " + (subnets == null || subnets.isEmpty() ? "is required: give"
-                    : "has " + subnets.size() + " subnets: give") + " 1 to 10 subnet ids separated by commas, "
-                    + "e.g. subnet-0a1b2c3d,subnet-4e5f6a7b");
-        }
+        requireSubnets(subnets);
         String token = token();
         RestoreRequest request = new RestoreRequest(region, cluster, backup, hsmType, subnets,
                 Map.of(TOKEN_TAG, token));
@@ -187,10 +182,6 @@ final class RestoreCommand extends BaseCommand {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available", e);
         }
-    }
-
-    private ParameterException usage(String message) {
-        return new ParameterException(spec.commandLine(), message);
     }
 
     private void document(ObjectNode doc, Outcome outcome, String token, Cluster created, Backup from,

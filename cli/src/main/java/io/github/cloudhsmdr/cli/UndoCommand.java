@@ -39,11 +39,11 @@ final class UndoCommand extends BaseCommand {
         try {
             doc = Json.read(report);
         } catch (UncheckedIOException e) {
-            throw usage(e.getMessage());
+            throw badReport(e.getMessage());
         }
         if (!"replicate".equals(doc.path("command").asText()) || doc.path("schemaVersion").asInt() != Json.SCHEMA_VERSION
                 || !doc.path("pairs").isArray()) {
-            throw usage("'" + report + "' is not the JSON of 'replicate --json' (schemaVersion "
+            throw badReport("'" + report + "' is not the JSON of 'replicate --json' (schemaVersion "
                     + Json.SCHEMA_VERSION + ")");
         }
         List<Deletion> deletions = new ArrayList<>();
@@ -88,7 +88,7 @@ final class UndoCommand extends BaseCommand {
         return n.isTextual() ? Instant.parse(n.asText()) : null;
     }
 
-    private ParameterException usage(String message) {
+    private ParameterException badReport(String message) {
         return new ParameterException(spec.commandLine(), "REPORT: " + message);
     }
 

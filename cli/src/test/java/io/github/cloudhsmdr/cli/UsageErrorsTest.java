@@ -207,4 +207,38 @@ class UsageErrorsTest {
         assertUsageError("REPORT: '" + other + "' is not the JSON of 'replicate --json'",
                 cli.run("undo", other.toString()));
     }
+
+    private String[] drill(String... more) {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of("drill", "--source-cluster", cli.cluster(0),
+                "--region", "us-west-2", "--subnets", "subnet-0a1b2c3d", "--endpoint-url", cli.endpoint()),
+                java.util.Arrays.stream(more)).toArray(String[]::new);
+    }
+
+    @Test
+    void drillWithHsmWithoutYesNamesTheCostAndCallsNothing() {
+        assertUsageError("--with-hsm: creates an HSM, billed by the hour until the drill deletes it: add --yes",
+                cli.run(drill("--with-hsm")));
+    }
+
+    @Test
+    void drillWithoutRegionOrSourceClusterNamesTheOption() {
+        assertUsageError("--region: is required", cli.run("drill", "--source-cluster", cli.cluster(0), "--subnets",
+                "subnet-0a1b2c3d"));
+        assertUsageError("--source-cluster: is required", cli.run("drill", "--region", "us-west-2", "--subnets",
+                "subnet-0a1b2c3d"));
+        assertUsageError("--subnets: is required", cli.run("drill", "--region", "us-west-2", "--source-cluster",
+                cli.cluster(0)));
+    }
+
+    @Test
+    void drillValueTheDrillRejectsIsNamedByItsOption() {
+        assertUsageError("--subnets: subnetIds 'subnet-0a1b2c3d4e' is not allowed",
+                cli.run(drill("--subnets", "subnet-0a1b2c3d4e")));
+        assertUsageError("--name: name 'a name' is not allowed", cli.run(drill("--name", "a name")));
+    }
+
+    @Test
+    void drillWithBadRtoNamesTheOption() {
+        assertUsageError("'--rto'", cli.run(drill("--rto", "soon")));
+    }
 }
