@@ -1,7 +1,7 @@
 package io.github.cloudhsmdr.cli;
 
 import io.github.cloudhsmdr.Selection;
-import io.github.cloudhsmdr.cli.settings.ReplicatorSettings;
+import io.github.cloudhsmdr.settings.ReplicatorSettings;
 import picocli.CommandLine.Option;
 
 import java.util.List;
