@@ -1,14 +1,13 @@
 package io.github.cloudhsmdr.lambda;
 
+import io.github.cloudhsmdr.settings.Endpoints;
 import io.github.cloudhsmdr.settings.InvalidSettingException;
 import io.github.cloudhsmdr.settings.ReplicatorSettings;
 import io.github.cloudhsmdr.settings.Setting;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
@@ -69,7 +68,7 @@ public record HandlerSettings(ReplicatorSettings replicator, boolean failOnParti
             "true: a PARTIAL run fails the invocation too", "false");
     /** The handler's own setting: every call goes to this endpoint. */
     private static final Setting ENDPOINT_URL_SETTING = new Setting("endpoint-url",
-            "send every call to this http(s) endpoint (a VPC endpoint, an emulator)", null);
+            "send every call to this endpoint (a VPC endpoint, an emulator): " + Endpoints.ALLOWED, null);
 
     /** {@code true}: a PARTIAL run fails the invocation too (default {@code false}). */
     public static final String FAIL_ON_PARTIAL = FAIL_ON_PARTIAL_SETTING.environmentVariable();
@@ -122,16 +121,10 @@ public record HandlerSettings(ReplicatorSettings replicator, boolean failOnParti
     }
 
     private static URI url(String text) {
-        String problem = "'" + text + "' is not an http(s) URL such as http://127.0.0.1:4566";
         try {
-            URI uri = new URI(text);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
-                return uri;
-            }
-        } catch (URISyntaxException e) {
-            throw new InvalidSettingException(ENDPOINT_URL_SETTING, ENV, problem, e);
+            return Endpoints.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException(ENDPOINT_URL_SETTING, ENV, e.getMessage(), e);
         }
-        throw new InvalidSettingException(ENDPOINT_URL_SETTING, ENV, problem);
     }
 }

@@ -1,11 +1,11 @@
 package io.github.cloudhsmdr.examples.support;
 
 import io.github.cloudhsmdr.settings.Durations;
+import io.github.cloudhsmdr.settings.Endpoints;
 import io.github.cloudhsmdr.settings.InvalidSettingException;
 import io.github.cloudhsmdr.settings.ReplicatorSettings;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -138,17 +138,10 @@ public final class Settings {
         if (v.isEmpty()) {
             return Optional.empty();
         }
-        String problem = "'" + v.get() + "' is not an http(s) URL such as http://127.0.0.1:4566";
         try {
-            URI uri = new URI(v.get());
-            if (uri.getScheme() == null || !(uri.getScheme().equalsIgnoreCase("http")
-                    || uri.getScheme().equalsIgnoreCase("https")) || uri.getHost() == null) {
-                throw invalid(key, problem);
-            }
-            return Optional.of(uri);
-        } catch (URISyntaxException e) {
-            throw new ConfigurationException(nameOf(key), problem, e);
+            return Optional.of(Endpoints.parse(v.get()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(nameOf(key), e.getMessage(), e);
         }
     }
-
 }
