@@ -6,7 +6,7 @@ import io.github.cloudhsmdr.AdoptionOutcome;
 import io.github.cloudhsmdr.DestinationPlan;
 import io.github.cloudhsmdr.ReplicationPlan;
 import io.github.cloudhsmdr.RunStatus;
-import io.github.cloudhsmdr.cli.settings.ReplicatorSettings;
+import io.github.cloudhsmdr.settings.ReplicatorSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,6 +1,6 @@
 package io.github.cloudhsmdr.cli;
 
-import io.github.cloudhsmdr.cli.settings.Setting;
+import io.github.cloudhsmdr.settings.Setting;
 import picocli.CommandLine;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.ArgSpec;

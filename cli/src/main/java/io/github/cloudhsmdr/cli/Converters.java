@@ -1,9 +1,9 @@
 package io.github.cloudhsmdr.cli;
 
 import io.github.cloudhsmdr.Selection;
-import io.github.cloudhsmdr.cli.settings.InvalidSettingException;
-import io.github.cloudhsmdr.cli.settings.ReplicatorSettings;
-import io.github.cloudhsmdr.cli.settings.Setting;
+import io.github.cloudhsmdr.settings.InvalidSettingException;
+import io.github.cloudhsmdr.settings.ReplicatorSettings;
+import io.github.cloudhsmdr.settings.Setting;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 

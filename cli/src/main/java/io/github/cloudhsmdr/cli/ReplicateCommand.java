@@ -8,7 +8,7 @@ import io.github.cloudhsmdr.Deletion;
 import io.github.cloudhsmdr.DestinationOutcome;
 import io.github.cloudhsmdr.Failure;
 import io.github.cloudhsmdr.ReplicationReport;
-import io.github.cloudhsmdr.cli.settings.ReplicatorSettings;
+import io.github.cloudhsmdr.settings.ReplicatorSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

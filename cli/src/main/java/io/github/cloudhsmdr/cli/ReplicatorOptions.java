@@ -1,7 +1,7 @@
 package io.github.cloudhsmdr.cli;
 
 import io.github.cloudhsmdr.Selection;
-import io.github.cloudhsmdr.cli.settings.ReplicatorSettings;
+import io.github.cloudhsmdr.settings.ReplicatorSettings;
 import picocli.CommandLine.Option;
 
 import java.util.List;
@@ -10,7 +10,7 @@ import java.util.List;
  * The options that pick a replicator: which regions and clusters, and which backups. A picocli mixin; the values
  * go into a {@link ReplicatorSettings.Builder}, which checks them with the same rules and messages as an
  * environment-variable host. Each option also reads the environment variable of its {@link io.github.cloudhsmdr
- * .cli.settings.Setting} (e.g. {@code CLOUDHSM_DR_SOURCE_REGION}) and the {@code --config} file.
+ * .settings.Setting} (e.g. {@code CLOUDHSM_DR_SOURCE_REGION}) and the {@code --config} file.
  */
 final class ReplicatorOptions {
     @Option(names = "--source-region", paramLabel = "REGION", converter = Converters.RegionConverter.class,

@@ -1,6 +1,6 @@
 package io.github.cloudhsmdr.cli;
 
-import io.github.cloudhsmdr.cli.settings.ReplicatorSettings;
+import io.github.cloudhsmdr.settings.ReplicatorSettings;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;

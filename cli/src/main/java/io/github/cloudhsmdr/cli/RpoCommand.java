@@ -6,7 +6,7 @@ import io.github.cloudhsmdr.Failure;
 import io.github.cloudhsmdr.RecoveryPoint;
 import io.github.cloudhsmdr.RecoveryPointReport;
 import io.github.cloudhsmdr.RecoveryPointStatus;
-import io.github.cloudhsmdr.cli.settings.ReplicatorSettings;
+import io.github.cloudhsmdr.settings.ReplicatorSettings;
 import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupFilter;
 import io.github.cloudhsmdr.spi.BackupState;

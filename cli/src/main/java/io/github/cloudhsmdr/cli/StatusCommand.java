@@ -8,7 +8,7 @@ import io.github.cloudhsmdr.Failure;
 import io.github.cloudhsmdr.ReplicationPlan;
 import io.github.cloudhsmdr.RetentionDecision;
 import io.github.cloudhsmdr.RunStatus;
-import io.github.cloudhsmdr.cli.settings.ReplicatorSettings;
+import io.github.cloudhsmdr.settings.ReplicatorSettings;
 import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupFilter;
 import picocli.CommandLine.Command;

@@ -1,6 +1,6 @@
 package io.github.cloudhsmdr.cli;
 
-import io.github.cloudhsmdr.cli.settings.Durations;
+import io.github.cloudhsmdr.settings.Durations;
 
 import java.time.Duration;
 import java.time.Instant;

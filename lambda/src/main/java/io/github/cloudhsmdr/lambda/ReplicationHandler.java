@@ -14,6 +14,7 @@ import io.github.cloudhsmdr.ReplicationReport;
 import io.github.cloudhsmdr.RunStatus;
 import io.github.cloudhsmdr.Sleeper;
 import io.github.cloudhsmdr.aws.AwsBackupStore;
+import io.github.cloudhsmdr.settings.ReplicatorSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -293,20 +294,21 @@ public final class ReplicationHandler implements RequestHandler<Map<String, Obje
 
     private Replication build() {
         HandlerSettings settings = HandlerSettings.fromEnvironment(environment);
+        ReplicatorSettings config = settings.replicator();
         // the store lives as long as the execution environment; Lambda gives no hook to close it
         AwsBackupStore store = openStore(settings);
         BackupReplicator replicator;
         try {
-            replicator = settings.applyTo(BackupReplicator.builder()).backupStore(store).clock(clock)
+            replicator = config.applyTo(BackupReplicator.builder()).backupStore(store).clock(clock)
                     .sleeper(sleeper).build();
         } catch (RuntimeException e) {
             store.close();
             throw e;
         }
         LOG.info("Replicator built name={} source={} destinations={} clusters={} selection={} waitForReady={} "
-                        + "retention={}", settings.name(), settings.sourceRegion(), settings.destinationRegions(),
-                settings.clusterIds().isEmpty() ? "all" : settings.clusterIds(), settings.selection(),
-                settings.waitForReady(), settings.retention() == null ? "none" : settings.retention());
+                        + "retention={}", config.name(), config.sourceRegion(), config.destinationRegions(),
+                config.clusterIds().isEmpty() ? "all" : config.clusterIds(), config.selection(),
+                config.waitForReady(), config.retention().map(Object::toString).orElse("none"));
         return new Replication(replicator, settings);
     }
 
@@ -338,14 +340,14 @@ public final class ReplicationHandler implements RequestHandler<Map<String, Obje
     }
 
     private static void warnIfWaitOutlastsTheInvocation(HandlerSettings settings, Context context) {
-        if (context == null || settings.waitForReady().isZero()) {
+        if (context == null || settings.replicator().waitForReady().isZero()) {
             return;
         }
         Duration left = Duration.ofMillis(context.getRemainingTimeInMillis());
-        if (settings.waitForReady().compareTo(left) >= 0) {
+        if (settings.replicator().waitForReady().compareTo(left) >= 0) {
             LOG.warn("{}={} is not shorter than the {} this invocation has left: the function may time out while "
                     + "waiting; copies already started are found by the next run", HandlerSettings.WAIT_FOR_READY,
-                    settings.waitForReady(), left);
+                    settings.replicator().waitForReady(), left);
         }
     }
 }

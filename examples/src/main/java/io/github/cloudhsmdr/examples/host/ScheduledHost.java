@@ -5,15 +5,15 @@ import io.github.cloudhsmdr.ReplicationListener;
 import io.github.cloudhsmdr.Sleeper;
 import io.github.cloudhsmdr.aws.AwsBackupStore;
 import io.github.cloudhsmdr.examples.support.ConfigurationException;
-import io.github.cloudhsmdr.examples.support.Durations;
 import io.github.cloudhsmdr.examples.support.HostLauncher;
 import io.github.cloudhsmdr.examples.support.HostOptions;
 import io.github.cloudhsmdr.examples.support.HostOptions.Option;
 import io.github.cloudhsmdr.examples.support.Monitoring;
-import io.github.cloudhsmdr.examples.support.ReplicatorSettings;
 import io.github.cloudhsmdr.examples.support.Settings;
 import io.github.cloudhsmdr.examples.support.Stores;
 import io.github.cloudhsmdr.scheduling.ReplicationTask;
+import io.github.cloudhsmdr.settings.Durations;
+import io.github.cloudhsmdr.settings.ReplicatorSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,7 +98,7 @@ public final class ScheduledHost implements AutoCloseable {
     public static ScheduledHost start(Settings settings, Clock clock, Sleeper sleeper,
             List<ReplicationListener> listeners) {
         Objects.requireNonNull(settings, "settings");
-        ReplicatorSettings config = ReplicatorSettings.from(settings, null);
+        ReplicatorSettings config = settings.replicatorSettings();
         Duration every = settings.positiveDuration("every").orElse(Duration.ofMinutes(60));
         Duration jitter = settings.duration("jitter").orElse(Duration.ofMinutes(5));
         Duration initialDelay = settings.duration("initial-delay").orElse(Duration.ZERO);
@@ -108,7 +108,7 @@ public final class ScheduledHost implements AutoCloseable {
         Monitoring monitoring = null;
         try {
             monitoring = Monitoring.start(settings, config.name());
-            replicator = config.build(settings, store, clock, sleeper, monitoring.and(listeners));
+            replicator = HostOptions.buildReplicator(config, store, clock, sleeper, monitoring.and(listeners));
         } catch (RuntimeException e) {
             if (monitoring != null) {
                 monitoring.close();
@@ -121,8 +121,8 @@ public final class ScheduledHost implements AutoCloseable {
                 + (jitter.isZero() ? 0 : ThreadLocalRandom.current().nextLong(jitter.toMillis() + 1));
         host.executor.scheduleWithFixedDelay(host.task, firstDelayMillis, every.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("{} started replicator={} source={} destinations={} every={} jitter={}; stop with SIGTERM",
-                PROGRAM, config.name(), config.sourceRegion(), config.destinationRegions(), Durations.format(every),
-                Durations.format(jitter));
+                PROGRAM, config.name(), config.sourceRegion(), config.destinationRegions(), Durations.compact(every),
+                Durations.compact(jitter));
         return host;
     }
 
@@ -154,7 +154,7 @@ public final class ScheduledHost implements AutoCloseable {
             executor.shutdown();
             if (!executor.awaitTermination(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("{} run of replicator={} still going after the shutdown timeout {}: interrupting it",
-                        PROGRAM, replicator.name(), Durations.format(shutdownTimeout));
+                        PROGRAM, replicator.name(), Durations.compact(shutdownTimeout));
                 executor.shutdownNow();
                 executor.awaitTermination(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
             }

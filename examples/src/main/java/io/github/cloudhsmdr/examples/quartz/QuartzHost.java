@@ -10,10 +10,10 @@ import io.github.cloudhsmdr.examples.support.HostLauncher;
 import io.github.cloudhsmdr.examples.support.HostOptions;
 import io.github.cloudhsmdr.examples.support.HostOptions.Option;
 import io.github.cloudhsmdr.examples.support.Monitoring;
-import io.github.cloudhsmdr.examples.support.ReplicatorSettings;
 import io.github.cloudhsmdr.examples.support.Settings;
 import io.github.cloudhsmdr.examples.support.Stores;
 import io.github.cloudhsmdr.quartz.ReplicationScheduling;
+import io.github.cloudhsmdr.settings.ReplicatorSettings;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
@@ -106,7 +106,7 @@ public final class QuartzHost implements AutoCloseable {
     public static QuartzHost start(Settings settings, Clock clock, Sleeper sleeper,
             List<ReplicationListener> listeners) {
         Objects.requireNonNull(settings, "settings");
-        ReplicatorSettings config = ReplicatorSettings.from(settings, null);
+        ReplicatorSettings config = settings.replicatorSettings();
         String cron = settings.optional("cron").orElse(DEFAULT_CRON);
         ZoneId zone = zone(settings);
         Duration shutdownTimeout = HostOptions.shutdownTimeout(settings);
@@ -123,7 +123,7 @@ public final class QuartzHost implements AutoCloseable {
         Monitoring monitoring = null;
         try {
             monitoring = Monitoring.start(settings, config.name());
-            replicator = config.build(settings, store, clock, sleeper, monitoring.and(listeners));
+            replicator = HostOptions.buildReplicator(config, store, clock, sleeper, monitoring.and(listeners));
             scheduler = new StdSchedulerFactory(quartzProperties(config.name())).getScheduler();
             RunningFirings running = new RunningFirings("cloudhsm-dr-host-running");
             JobKey job = ReplicationScheduling.jobKey(config.name());

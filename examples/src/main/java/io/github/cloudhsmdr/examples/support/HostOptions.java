@@ -1,5 +1,14 @@
 package io.github.cloudhsmdr.examples.support;
 
+import io.github.cloudhsmdr.BackupReplicator;
+import io.github.cloudhsmdr.ReplicationListener;
+import io.github.cloudhsmdr.ReplicatorBuilder;
+import io.github.cloudhsmdr.Sleeper;
+import io.github.cloudhsmdr.settings.ReplicatorSettings;
+import io.github.cloudhsmdr.settings.Setting;
+import io.github.cloudhsmdr.spi.BackupStore;
+
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,22 +60,56 @@ public final class HostOptions {
 
     /** The replicator options of every host. */
     public static final List<Option> REPLICATOR = List.of(
-            new Option(ReplicatorSettings.SOURCE_REGION, "REGION", "region whose backups are copied (required)"),
-            new Option(ReplicatorSettings.DESTINATION_REGIONS, "R1,R2", "regions to copy to (required)"),
-            new Option(ReplicatorSettings.CLUSTERS, "ID,ID", "clusters (default: every cluster in the source region)"),
-            new Option(ReplicatorSettings.NAME, "NAME", "replicator name, the ownership tag value (default: default)"),
-            new Option(ReplicatorSettings.LOOK_BACK, "DURATION", "copy READY backups made within this window (default: 14d)"),
-            new Option("latest", null, "copy only the newest READY backup per cluster"),
-            new Option(ReplicatorSettings.WAIT_FOR_READY, "DURATION", "wait for new copies to turn READY (default: 0)"),
-            new Option(ReplicatorSettings.COPY_TAGS, "K=V,K=V", "extra tags for every copy"),
-            new Option(ReplicatorSettings.KEEP_LAST, "N", "retention: keep the N newest copies"),
-            new Option(ReplicatorSettings.KEEP_DAILY, "N", "retention: keep the newest copy of each of the last N days"),
-            new Option(ReplicatorSettings.KEEP_WEEKLY, "N", "retention: keep the newest copy of each of the last N weeks"),
-            new Option(ReplicatorSettings.KEEP_MONTHLY, "N", "retention: keep the newest copy of each of the last N months"),
-            new Option(ReplicatorSettings.KEEP_YEARLY, "N", "retention: keep the newest copy of each of the last N years"),
-            new Option(ReplicatorSettings.KEEP_WITHIN, "DURATION", "retention: keep every copy made within this window"),
+            option(ReplicatorSettings.SOURCE_REGION, "REGION"),
+            option(ReplicatorSettings.DESTINATION_REGIONS, "R1,R2"),
+            option(ReplicatorSettings.CLUSTERS, "ID,ID"),
+            option(ReplicatorSettings.NAME, "NAME"),
+            option(ReplicatorSettings.LOOK_BACK, "DURATION"),
+            option(ReplicatorSettings.LATEST, null),
+            option(ReplicatorSettings.WAIT_FOR_READY, "DURATION"),
+            option(ReplicatorSettings.COPY_TAGS, "K=V,K=V"),
+            option(ReplicatorSettings.RPO_WARN, "DURATION"),
+            option(ReplicatorSettings.RPO_CRITICAL, "DURATION"),
+            option(ReplicatorSettings.KEEP_LAST, "N"),
+            option(ReplicatorSettings.KEEP_DAILY, "N"),
+            option(ReplicatorSettings.KEEP_WEEKLY, "N"),
+            option(ReplicatorSettings.KEEP_MONTHLY, "N"),
+            option(ReplicatorSettings.KEEP_YEARLY, "N"),
+            option(ReplicatorSettings.KEEP_WITHIN, "DURATION"),
             new Option(Stores.ENDPOINT, "URL", "send every call to this endpoint, e.g. an emulator"),
             new Option(Stores.PROFILE, "NAME", "credentials from this AWS profile (default: the SDK's default chain)"));
+
+    /** An option of a shared replicator setting, with the setting's description and default. */
+    private static Option option(Setting setting, String valueName) {
+        String help = setting.description();
+        if (valueName != null && setting.defaultText() != null) {
+            help += " (default: " + setting.defaultText() + ")";
+        }
+        return new Option(setting.key(), valueName, help);
+    }
+
+    /**
+     * Builds the replicator of {@code config} on {@code store}.
+     *
+     * @param config    the replicator settings (already checked by {@link Settings#replicatorSettings()})
+     * @param store     the store (not closed by the replicator)
+     * @param clock     the clock
+     * @param sleeper   the sleeper
+     * @param listeners listeners to add
+     * @return the replicator
+     * @throws ConfigurationException when the builder rejects the configuration
+     */
+    public static BackupReplicator buildReplicator(ReplicatorSettings config, BackupStore store, Clock clock,
+            Sleeper sleeper, List<ReplicationListener> listeners) {
+        ReplicatorBuilder b = config.applyTo(BackupReplicator.builder()).backupStore(store).clock(clock)
+                .sleeper(sleeper);
+        listeners.forEach(b::listener);
+        try {
+            return b.build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ConfigurationException("configuration", e.getMessage(), e);
+        }
+    }
 
     private final String program;
     private final List<Option> options;
@@ -121,12 +164,13 @@ public final class HostOptions {
                 throw new ConfigurationException("--" + key, "is given twice: give it once");
             }
         }
-        if (values.remove("latest") != null) {
-            if (values.containsKey(ReplicatorSettings.LOOK_BACK)) {
-                throw new ConfigurationException("--latest", "contradicts --look-back "
-                        + values.get(ReplicatorSettings.LOOK_BACK) + ": give one of them");
+        String lookBack = ReplicatorSettings.LOOK_BACK.key();
+        if (values.remove(ReplicatorSettings.LATEST.key()) != null) {
+            if (values.containsKey(lookBack)) {
+                throw new ConfigurationException(ReplicatorSettings.LATEST.option(), "contradicts "
+                        + ReplicatorSettings.LOOK_BACK.option() + " " + values.get(lookBack) + ": give one of them");
             }
-            values.put(ReplicatorSettings.LOOK_BACK, ReplicatorSettings.LATEST);
+            values.put(lookBack, ReplicatorSettings.LATEST_VALUE);
         }
         return Settings.ofOptions(values);
     }

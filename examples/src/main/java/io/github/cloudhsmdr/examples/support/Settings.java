@@ -1,11 +1,13 @@
 package io.github.cloudhsmdr.examples.support;
 
+import io.github.cloudhsmdr.settings.Durations;
+import io.github.cloudhsmdr.settings.Endpoints;
+import io.github.cloudhsmdr.settings.InvalidSettingException;
+import io.github.cloudhsmdr.settings.ReplicatorSettings;
+
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -45,6 +47,21 @@ public final class Settings {
         return of(values, k -> "--" + k);
     }
 
+    /**
+     * Reads the replicator settings every host shares with {@link ReplicatorSettings#fromOptions(Map)}: the
+     * CLI's names, defaults, parsing and messages.
+     *
+     * @return the replicator settings
+     * @throws ConfigurationException naming the setting that is missing or wrong
+     */
+    public ReplicatorSettings replicatorSettings() {
+        try {
+            return ReplicatorSettings.fromOptions(values);
+        } catch (InvalidSettingException e) {
+            throw new ConfigurationException(nameOf(e.setting().key()), e.problem(), e);
+        }
+    }
+
     /** @return the setting's name as the user writes it. */
     public String nameOf(String key) {
         return nameOf.apply(key);
@@ -64,38 +81,6 @@ public final class Settings {
     /** @return true when the setting has a value. */
     public boolean has(String key) {
         return optional(key).isPresent();
-    }
-
-    /**
-     * @param example a valid value, shown in the error
-     * @return the trimmed value
-     * @throws ConfigurationException when it is absent or blank
-     */
-    public String required(String key, String example) {
-        return optional(key).orElseThrow(() -> invalid(key, "is required, e.g. " + example));
-    }
-
-    /**
-     * @return the comma-separated values, trimmed; empty when absent
-     * @throws ConfigurationException when an element is empty (e.g. {@code a,,b}) or listed twice
-     */
-    public List<String> list(String key) {
-        Optional<String> v = optional(key);
-        if (v.isEmpty()) {
-            return List.of();
-        }
-        List<String> out = new ArrayList<>();
-        for (String part : v.get().split(",", -1)) {
-            String p = part.trim();
-            if (p.isEmpty()) {
-                throw invalid(key, "'" + v.get() + "' has an empty element: separate values with single commas");
-            }
-            if (out.contains(p)) {
-                throw invalid(key, "'" + v.get() + "' lists '" + p + "' twice: give each value once");
-            }
-            out.add(p);
-        }
-        return List.copyOf(out);
     }
 
     /**
@@ -127,29 +112,6 @@ public final class Settings {
     }
 
     /**
-     * @return a count: a whole number of at least 0, or {@code -1} for {@code unlimited}; empty when absent
-     * @throws ConfigurationException when the value is neither
-     */
-    public Optional<Integer> count(String key) {
-        Optional<String> v = optional(key);
-        if (v.isEmpty()) {
-            return Optional.empty();
-        }
-        if (v.get().equalsIgnoreCase("unlimited")) {
-            return Optional.of(-1);
-        }
-        try {
-            int n = Integer.parseInt(v.get());
-            if (n >= 0) {
-                return Optional.of(n);
-            }
-        } catch (NumberFormatException e) {
-            throw invalid(key, "'" + v.get() + "' is not a count: use a whole number of at least 0, or unlimited");
-        }
-        throw invalid(key, "'" + v.get() + "' is not a count: use a whole number of at least 0, or unlimited");
-    }
-
-    /**
      * @return the boolean, or {@code defaultValue} when absent
      * @throws ConfigurationException when the value is neither {@code true} nor {@code false}
      */
@@ -176,35 +138,10 @@ public final class Settings {
         if (v.isEmpty()) {
             return Optional.empty();
         }
-        String problem = "'" + v.get() + "' is not an http(s) URL such as http://127.0.0.1:4566";
         try {
-            URI uri = new URI(v.get());
-            if (uri.getScheme() == null || !(uri.getScheme().equalsIgnoreCase("http")
-                    || uri.getScheme().equalsIgnoreCase("https")) || uri.getHost() == null) {
-                throw invalid(key, problem);
-            }
-            return Optional.of(uri);
-        } catch (URISyntaxException e) {
-            throw new ConfigurationException(nameOf(key), problem, e);
+            return Optional.of(Endpoints.parse(v.get()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(nameOf(key), e.getMessage(), e);
         }
-    }
-
-    /**
-     * @return {@code key=value} pairs separated by commas, in order; empty when absent
-     * @throws ConfigurationException when a pair has no {@code =} or an empty key, or a key comes twice
-     */
-    public Map<String, String> pairs(String key) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String pair : list(key)) {
-            int eq = pair.indexOf('=');
-            if (eq <= 0) {
-                throw invalid(key, "'" + pair + "' is not key=value: write e.g. team=payments,env=prod");
-            }
-            String k = pair.substring(0, eq).trim();
-            if (out.put(k, pair.substring(eq + 1).trim()) != null) {
-                throw invalid(key, "key '" + k + "' is given twice");
-            }
-        }
-        return out;
     }
 }

@@ -1,4 +1,4 @@
-package io.github.cloudhsmdr.cli.settings;
+package io.github.cloudhsmdr.settings;
 
 import io.github.cloudhsmdr.BackupReplicator;
 import io.github.cloudhsmdr.ReplicatorBuilder;
@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The replicator settings shared by the cloudhsm-dr programs (the CLI's options, the Lambda handler's environment
@@ -137,27 +138,43 @@ public final class ReplicatorSettings {
      */
     public static ReplicatorSettings fromEnvironment(Map<String, String> environment) {
         Objects.requireNonNull(environment, "environment");
-        Setting.Naming env = Setting.Naming.ENVIRONMENT;
-        Builder b = builder(env);
-        read(environment, NAME, v -> b.name(v));
-        read(environment, SOURCE_REGION, v -> b.sourceRegion(parseRegion(SOURCE_REGION, env, v)));
-        read(environment, DESTINATION_REGIONS, v -> b.destinationRegions(parseRegions(DESTINATION_REGIONS, env, v)));
-        read(environment, CLUSTERS, v -> b.clusterIds(parseList(CLUSTERS, env, v)));
-        read(environment, LOOK_BACK, v -> b.lookBack(parseSelection(LOOK_BACK, env, v)));
-        read(environment, LATEST, v -> b.latest(parseBoolean(LATEST, env, v)));
-        read(environment, WAIT_FOR_READY, v -> b.waitForReady(parseDuration(WAIT_FOR_READY, env, v)));
-        read(environment, COPY_TAGS, v -> b.copyTags(parsePairs(COPY_TAGS, env, v)));
-        read(environment, RPO_WARN, v -> b.rpoWarnAfter(parsePositiveDuration(RPO_WARN, env, v)));
-        read(environment, RPO_CRITICAL, v -> b.rpoCriticalAfter(parsePositiveDuration(RPO_CRITICAL, env, v)));
+        return read(s -> environment.get(s.environmentVariable()), Setting.Naming.ENVIRONMENT);
+    }
+
+    /**
+     * Reads the settings from values by {@link Setting#key()} ({@code look-back}, …), e.g. command-line options a
+     * host parsed itself; errors name the options ({@code --look-back}). Blank values count as absent.
+     *
+     * @param values the values by key
+     * @return the settings
+     * @throws InvalidSettingException naming the option, its value and what is allowed
+     */
+    public static ReplicatorSettings fromOptions(Map<String, String> values) {
+        Objects.requireNonNull(values, "values");
+        return read(s -> values.get(s.key()), Setting.Naming.OPTION);
+    }
+
+    private static ReplicatorSettings read(Function<Setting, String> values, Setting.Naming naming) {
+        Builder b = builder(naming);
+        read(values, NAME, v -> b.name(v));
+        read(values, SOURCE_REGION, v -> b.sourceRegion(parseRegion(SOURCE_REGION, naming, v)));
+        read(values, DESTINATION_REGIONS, v -> b.destinationRegions(parseRegions(DESTINATION_REGIONS, naming, v)));
+        read(values, CLUSTERS, v -> b.clusterIds(parseList(CLUSTERS, naming, v)));
+        read(values, LOOK_BACK, v -> b.lookBack(parseSelection(LOOK_BACK, naming, v)));
+        read(values, LATEST, v -> b.latest(parseBoolean(LATEST, naming, v)));
+        read(values, WAIT_FOR_READY, v -> b.waitForReady(parseDuration(WAIT_FOR_READY, naming, v)));
+        read(values, COPY_TAGS, v -> b.copyTags(parsePairs(COPY_TAGS, naming, v)));
+        read(values, RPO_WARN, v -> b.rpoWarnAfter(parsePositiveDuration(RPO_WARN, naming, v)));
+        read(values, RPO_CRITICAL, v -> b.rpoCriticalAfter(parsePositiveDuration(RPO_CRITICAL, naming, v)));
         for (Setting keep : RETENTION) {
-            read(environment, keep, v -> b.keep(keep, keep == KEEP_WITHIN ? parseDuration(keep, env, v)
-                    : parseCount(keep, env, v)));
+            read(values, keep, v -> b.keep(keep, keep == KEEP_WITHIN ? parseDuration(keep, naming, v)
+                    : parseCount(keep, naming, v)));
         }
         return b.build();
     }
 
-    private static void read(Map<String, String> environment, Setting setting, Consumer<String> apply) {
-        String v = environment.get(setting.environmentVariable());
+    private static void read(Function<Setting, String> values, Setting setting, Consumer<String> apply) {
+        String v = values.apply(setting);
         if (v != null && !v.isBlank()) {
             apply.accept(v.trim());
         }
@@ -562,6 +579,7 @@ public final class ReplicatorSettings {
             check(NAME, b -> b.name(settings.name));
             check(CLUSTERS, b -> b.clusterIds(settings.clusterIds));
             check(COPY_TAGS, b -> b.copyTags(settings.copyTags));
+            check(WAIT_FOR_READY, b -> b.waitForReady(settings.waitForReady));
             return settings;
         }
 

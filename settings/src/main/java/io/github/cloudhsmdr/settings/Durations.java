@@ -1,4 +1,4 @@
-package io.github.cloudhsmdr.cli.settings;
+package io.github.cloudhsmdr.settings;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

@@ -1,4 +1,4 @@
-package io.github.cloudhsmdr.cli.settings;
+package io.github.cloudhsmdr.settings;
 
 import io.github.cloudhsmdr.BackupReplicator;
 import io.github.cloudhsmdr.ReplicatorConfig;
@@ -106,6 +106,20 @@ class ReplicatorSettingsTest {
                 () -> ReplicatorSettings.fromEnvironment(Map.of("CLOUDHSM_DR_DESTINATION_REGIONS", "us-west-2")));
         assertEquals("CLOUDHSM_DR_SOURCE_REGION: is required, e.g. us-east-1", e.getMessage());
         assertSame(ReplicatorSettings.SOURCE_REGION, e.setting());
+    }
+
+    @Test
+    void optionsByKeyAreReadLikeTheEnvironmentAndNamedAsOptions() {
+        ReplicatorSettings s = ReplicatorSettings.fromOptions(Map.of("source-region", "us-east-1",
+                "destination-regions", "us-west-2", "look-back", "latest", "keep-daily", "7"));
+        assertTrue(s.selection().latestOnly());
+        assertEquals(7, s.retention().orElseThrow().keepDaily());
+
+        InvalidSettingException e = assertThrows(InvalidSettingException.class,
+                () -> ReplicatorSettings.fromOptions(Map.of("source-region", "us-east-1",
+                        "destination-regions", "us-west-2", "wait-for-ready", "soon")));
+        assertTrue(e.getMessage().startsWith("--wait-for-ready: 'soon' is not a duration"), e.getMessage());
+        assertSame(ReplicatorSettings.WAIT_FOR_READY, e.setting());
     }
 
     @Test
