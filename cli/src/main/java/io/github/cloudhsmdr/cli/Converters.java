@@ -4,13 +4,12 @@ import io.github.cloudhsmdr.Selection;
 import io.github.cloudhsmdr.settings.InvalidSettingException;
 import io.github.cloudhsmdr.settings.ReplicatorSettings;
 import io.github.cloudhsmdr.settings.Setting;
+import io.github.cloudhsmdr.settings.Endpoints;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -102,17 +101,11 @@ final class Converters {
     static final class EndpointConverter implements ITypeConverter<URI> {
         @Override
         public URI convert(String value) {
-            String problem = "'" + value + "' is not an http(s) URL such as http://127.0.0.1:4566";
             try {
-                URI uri = new URI(value.trim());
-                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-                if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
-                    return uri;
-                }
-            } catch (URISyntaxException e) {
-                throw new TypeConversionException(problem);
+                return Endpoints.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
             }
-            throw new TypeConversionException(problem);
         }
     }
 }
