@@ -73,11 +73,8 @@ public interface BackupReplicator extends AutoCloseable {
      *
      * @param plan a plan of this replicator, from {@link #plan()}
      * @return one outcome per copy
-     * @throws UnsupportedOperationException when the implementation cannot adopt copies
      */
-    default List<AdoptionOutcome> adoptCopies(ReplicationPlan plan) {
-        throw new UnsupportedOperationException(getClass().getName() + " does not adopt copies");
-    }
+    List<AdoptionOutcome> adoptCopies(ReplicationPlan plan);
 
     /** Plans and applies in one go. */
     default ReplicationReport replicate() {

@@ -91,40 +91,25 @@ public interface BackupStore extends AutoCloseable {
     /**
      * Adds an HSM to a cluster (CreateHsm) in {@code availabilityZone}, one of the cluster's subnet mapping.
      *
-     * <p>The default refuses: a store that serves restore drills with an HSM overrides it.
-     *
      * @return the HSM as the service reports it (CREATE_IN_PROGRESS at first)
      * @throws BackupServiceException when the service call fails
-     * @throws UnsupportedOperationException when this store does not implement the operation
      */
-    default Hsm createHsm(String region, String clusterId, String availabilityZone) {
-        throw new UnsupportedOperationException(getClass().getName() + " does not implement CreateHsm");
-    }
+    Hsm createHsm(String region, String clusterId, String availabilityZone);
 
     /**
      * Deletes an HSM of a cluster (DeleteHsm).
      *
-     * <p>The default refuses: a store that serves restore drills overrides it.
-     *
      * @throws BackupServiceException when the service call fails
-     * @throws UnsupportedOperationException when this store does not implement the operation
      */
-    default void deleteHsm(String region, String clusterId, String hsmId) {
-        throw new UnsupportedOperationException(getClass().getName() + " does not implement DeleteHsm");
-    }
+    void deleteHsm(String region, String clusterId, String hsmId);
 
     /**
      * Deletes a cluster (DeleteCluster); the service refuses while the cluster has HSMs.
      *
-     * <p>The default refuses: a store that serves restore drills overrides it.
-     *
      * @return the cluster as the service reports it after the call (DELETE_IN_PROGRESS)
      * @throws BackupServiceException when the service call fails
-     * @throws UnsupportedOperationException when this store does not implement the operation
      */
-    default Cluster deleteCluster(String region, String clusterId) {
-        throw new UnsupportedOperationException(getClass().getName() + " does not implement DeleteCluster");
-    }
+    Cluster deleteCluster(String region, String clusterId);
 
     /** Releases what this store created; clients handed in by the caller stay open. */
     @Override

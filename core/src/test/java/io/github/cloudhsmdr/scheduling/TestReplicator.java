@@ -1,5 +1,6 @@
 package io.github.cloudhsmdr.scheduling;
 
+import io.github.cloudhsmdr.AdoptionOutcome;
 import io.github.cloudhsmdr.BackupReplicator;
 import io.github.cloudhsmdr.RecoveryPointReport;
 import io.github.cloudhsmdr.ReplicationPlan;
@@ -100,6 +101,11 @@ public class TestReplicator implements BackupReplicator {
     }
 
     /** Measures recovery points as an empty report, after {@link #runs()} runs, or throws what it was given. */
+    @Override
+    public List<AdoptionOutcome> adoptCopies(ReplicationPlan plan) {
+        return List.of();
+    }
+
     @Override
     public RecoveryPointReport measureRecoveryPoints() {
         measurements.incrementAndGet();

@@ -1,5 +1,6 @@
 package io.github.cloudhsmdr.quartz;
 
+import io.github.cloudhsmdr.AdoptionOutcome;
 import io.github.cloudhsmdr.BackupReplicator;
 import io.github.cloudhsmdr.Failure;
 import io.github.cloudhsmdr.RecoveryPointReport;
@@ -97,6 +98,11 @@ class FakeReplicator implements BackupReplicator {
     @Override
     public List<UndoOutcome> undoDeletions(ReplicationReport report) {
         throw new UnsupportedOperationException("fake replicator deletes nothing");
+    }
+
+    @Override
+    public List<AdoptionOutcome> adoptCopies(ReplicationPlan plan) {
+        return List.of();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.github.cloudhsmdr.it.quartz;
 
+import io.github.cloudhsmdr.AdoptionOutcome;
 import io.github.cloudhsmdr.BackupReplicator;
 import io.github.cloudhsmdr.RecoveryPointReport;
 import io.github.cloudhsmdr.ReplicationPlan;
@@ -68,6 +69,11 @@ final class ScriptedReplicator implements BackupReplicator {
     }
 
     /** Measures nothing, so the measurement the scheduling adapters make after each run finds no points. */
+    @Override
+    public List<AdoptionOutcome> adoptCopies(ReplicationPlan plan) {
+        return List.of();
+    }
+
     @Override
     public RecoveryPointReport measureRecoveryPoints() {
         return new RecoveryPointReport(name(), Instant.now(), Duration.ofHours(28), Duration.ofHours(32), List.of(),
