@@ -1,6 +1,7 @@
 package io.github.cloudhsmdr.runlock.jdbc;
 
 import io.github.cloudhsmdr.CloudHsmDrException;
+import io.github.cloudhsmdr.scheduling.AbstractLease;
 import io.github.cloudhsmdr.scheduling.ReplicationTask;
 import io.github.cloudhsmdr.scheduling.RunLock;
 import org.slf4j.Logger;
@@ -26,7 +27,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TimeZone;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 /**
@@ -337,7 +337,7 @@ public final class JdbcRunLock implements RunLock {
             int updated;
             try (PreparedStatement s = c.prepareStatement(releaseSql)) {
                 setTime(s, 1, until);
-                s.setString(2, lease.name);
+                s.setString(2, lease.name());
                 s.setString(3, lease.leaseId);
                 updated = s.executeUpdate();
                 commit(c, autoCommit);
@@ -348,12 +348,12 @@ public final class JdbcRunLock implements RunLock {
             if (updated == 0) {
                 LOG.warn("lock={} table={} was held past its lockAtMostFor and taken by another run (or its row was "
                         + "removed) before {} released it: the runs may have overlapped; raise lockAtMostFor above "
-                        + "the longest run", lease.name, table, lease.leaseId);
+                        + "the longest run", lease.name(), table, lease.leaseId);
             } else {
-                LOG.debug("lock={} table={} released by {}; free from {}", lease.name, table, lease.leaseId, until);
+                LOG.debug("lock={} table={} released by {}; free from {}", lease.name(), table, lease.leaseId, until);
             }
         } catch (SQLException e) {
-            throw new CloudHsmDrException("cannot release run lock '" + lease.name + "' in table " + table
+            throw new CloudHsmDrException("cannot release run lock '" + lease.name() + "' in table " + table
                     + ": " + describe(e) + "; the lock stays held until it expires (lockAtMostFor after "
                     + lease.lockedAt + ")", e);
         }
@@ -460,35 +460,26 @@ public final class JdbcRunLock implements RunLock {
                 + ", lockedBy=" + lockedBy + "]";
     }
 
-    private final class JdbcLease implements Lease {
-        private final String name;
+    private final class JdbcLease extends AbstractLease {
         private final String leaseId;
         private final Instant lockedAt;
         private final Duration lockAtLeastFor;
-        private final AtomicBoolean closed = new AtomicBoolean();
 
         JdbcLease(String name, String leaseId, Instant lockedAt, Duration lockAtLeastFor) {
-            this.name = name;
+            super(name);
             this.leaseId = leaseId;
             this.lockedAt = lockedAt;
             this.lockAtLeastFor = lockAtLeastFor;
         }
 
         @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public void close() {
-            if (closed.compareAndSet(false, true)) {
-                release(this);
-            }
+        protected void release() {
+            JdbcRunLock.this.release(this);
         }
 
         @Override
         public String toString() {
-            return "JdbcRunLock lease[" + name + " by " + leaseId + " at " + lockedAt + " in " + table + "]";
+            return "JdbcRunLock lease[" + name() + " by " + leaseId + " at " + lockedAt + " in " + table + "]";
         }
     }
 
