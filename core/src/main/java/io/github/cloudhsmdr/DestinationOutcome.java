@@ -64,4 +64,60 @@ public record DestinationOutcome(
     public long count(CopyAction action) {
         return copies.stream().filter(c -> c.action() == action).count();
     }
+
+    /**
+     * The pair as readable lines, indented by two spaces: its status (and why), each copy with the source
+     * backup's creation time, each deletion, the retention note and the untagged copies. Times to the second.
+     *
+     * @return the lines, each ending with a newline
+     */
+    public String describe() {
+        StringBuilder sb = new StringBuilder("  ").append(clusterId).append(" -> ").append(destinationRegion)
+                .append(": ").append(status);
+        if (failure != null) {
+            sb.append(" (").append(failure.message()).append(')');
+        }
+        sb.append('\n');
+        for (CopyOutcome c : copies) {
+            sb.append("    ").append(c.action()).append(' ').append(c.sourceBackupId()).append(" (")
+                    .append(second(c.createTimestamp())).append(')');
+            if (c.destinationBackupId() != null) {
+                sb.append(" -> ").append(c.destinationBackupId()).append(' ').append(c.destinationState());
+            }
+            if (c.failure() != null) {
+                sb.append(": ").append(c.failure().message());
+            } else if (!c.detail().isEmpty()) {
+                sb.append(": ").append(c.detail());
+            }
+            sb.append('\n');
+        }
+        for (Deletion d : deletions) {
+            sb.append("    ").append(d.succeeded() ? "DELETED " : "DELETE FAILED ").append(d.backupId())
+                    .append(" (copy of ").append(d.sourceBackupId()).append(", ").append(second(d.createTimestamp()))
+                    .append(", ").append(d.verdict()).append(')');
+            if (d.succeeded()) {
+                sb.append(" pending deletion until ").append(second(d.deleteTimestamp()));
+            } else {
+                sb.append(": ").append(d.failure().message());
+            }
+            if (!d.reasons().isEmpty()) {
+                sb.append(": ").append(String.join("; ", d.reasons()));
+            }
+            sb.append('\n');
+        }
+        if (!retentionNote.isEmpty()) {
+            sb.append("    retention: ").append(retentionNote).append('\n');
+        }
+        if (untaggedCopies > 0) {
+            sb.append("    untagged copies: ").append(untaggedCopies).append('\n');
+        }
+        for (String r : reasons) {
+            sb.append("    why ").append(status).append(": ").append(r).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String second(java.time.Instant t) {
+        return t == null ? "-" : t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    }
 }

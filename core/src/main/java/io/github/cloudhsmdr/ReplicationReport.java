@@ -132,43 +132,7 @@ public record ReplicationReport(
             sb.append("  FAILED ").append(f.message()).append('\n');
         }
         for (DestinationOutcome o : outcomes) {
-            sb.append("  ").append(o.clusterId()).append(" -> ").append(o.destinationRegion()).append(": ")
-                    .append(o.status());
-            if (o.failure() != null) {
-                sb.append(" (").append(o.failure().message()).append(')');
-            }
-            sb.append('\n');
-            for (CopyOutcome c : o.copies()) {
-                sb.append("    ").append(c.action()).append(' ').append(c.sourceBackupId());
-                if (c.destinationBackupId() != null) {
-                    sb.append(" -> ").append(c.destinationBackupId()).append(' ').append(c.destinationState());
-                }
-                if (c.failure() != null) {
-                    sb.append(": ").append(c.failure().message());
-                } else if (!c.detail().isEmpty()) {
-                    sb.append(": ").append(c.detail());
-                }
-                sb.append('\n');
-            }
-            for (Deletion d : o.deletions()) {
-                sb.append("    ").append(d.succeeded() ? "DELETED " : "DELETE FAILED ").append(d.backupId())
-                        .append(" (copy of ").append(d.sourceBackupId()).append(", ").append(d.verdict()).append(")");
-                if (d.succeeded()) {
-                    sb.append(" pending deletion until ").append(d.deleteTimestamp());
-                } else {
-                    sb.append(": ").append(d.failure().message());
-                }
-                sb.append(": ").append(String.join("; ", d.reasons())).append('\n');
-            }
-            if (!o.retentionNote().isEmpty()) {
-                sb.append("    retention: ").append(o.retentionNote()).append('\n');
-            }
-            if (o.untaggedCopies() > 0) {
-                sb.append("    untagged copies: ").append(o.untaggedCopies()).append('\n');
-            }
-            for (String r : o.reasons()) {
-                sb.append("    why ").append(o.status()).append(": ").append(r).append('\n');
-            }
+            sb.append(o.describe());
         }
         return sb.toString();
     }

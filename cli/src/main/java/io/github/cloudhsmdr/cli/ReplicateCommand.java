@@ -111,39 +111,7 @@ final class ReplicateCommand extends BaseCommand {
             sb.append("  FAILED ").append(f.kind()).append(' ').append(f.message()).append('\n');
         }
         for (DestinationOutcome o : report.outcomes()) {
-            sb.append("  ").append(o.clusterId()).append(" -> ").append(o.destinationRegion()).append(": ")
-                    .append(o.status());
-            if (o.failure() != null) {
-                sb.append(" (").append(o.failure().kind()).append(' ').append(o.failure().message()).append(')');
-            }
-            sb.append('\n');
-            for (CopyOutcome c : o.copies()) {
-                sb.append("    ").append(c.action()).append(' ').append(c.sourceBackupId()).append(" (")
-                        .append(Text.time(c.createTimestamp())).append(')');
-                if (c.destinationBackupId() != null) {
-                    sb.append(" -> ").append(c.destinationBackupId()).append(' ').append(c.destinationState());
-                }
-                if (c.failure() != null) {
-                    sb.append(": ").append(c.failure().message());
-                } else if (!c.detail().isEmpty()) {
-                    sb.append(": ").append(c.detail());
-                }
-                sb.append('\n');
-            }
-            for (Deletion d : o.deletions()) {
-                sb.append("    ").append(d.succeeded() ? "DELETED " : "DELETE FAILED ").append(d.backupId())
-                        .append(" (copy of ").append(d.sourceBackupId()).append(", ")
-                        .append(Text.time(d.createTimestamp())).append(", ").append(d.verdict()).append(')');
-                if (d.succeeded()) {
-                    sb.append(" pending deletion until ").append(Text.time(d.deleteTimestamp()));
-                } else {
-                    sb.append(": ").append(d.failure().message());
-                }
-                sb.append('\n');
-            }
-            if (!o.retentionNote().isEmpty()) {
-                sb.append("    retention: ").append(o.retentionNote()).append('\n');
-            }
+            sb.append(o.describe());
         }
         return sb.toString();
     }
