@@ -9,10 +9,7 @@ import io.github.cloudhsmdr.RetryPolicy;
 import io.github.cloudhsmdr.Selection;
 import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupState;
-import io.github.cloudhsmdr.testkit.CloudHsmModel;
 import io.github.cloudhsmdr.testkit.CloudHsmModelException;
-import io.github.cloudhsmdr.testkit.InMemoryBackupStore;
-import io.github.cloudhsmdr.testkit.MutableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,30 +25,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Configuration that is wrong must fail before anything runs, with a message that names what is wrong — never
  * inside a run, and never by acting on regions or clusters the replicator is not configured for.
  */
-class ConfigurationAtRunTimeTest {
-    static final String SOURCE = "us-east-1";
-    static final String WEST = "us-west-2";
-    static final String EU = "eu-west-1";
-
-    MutableClock clock;
-    CloudHsmModel model;
-    InMemoryBackupStore store;
-    String cluster;
+class ConfigurationAtRunTimeTest extends ModelFixture {
     String otherCluster;
 
     @BeforeEach
-    void setUp() {
-        clock = MutableClock.at("2026-11-01T12:00:00Z");
-        model = new CloudHsmModel(clock, 11L);
-        store = new InMemoryBackupStore(model);
-        cluster = model.addCluster(SOURCE).clusterId();
+    void addOtherCluster() {
         otherCluster = model.addCluster(SOURCE).clusterId();
     }
 
     ReplicatorBuilder builder() {
-        return BackupReplicator.builder().name("dr").sourceRegion(SOURCE).destinationRegions(WEST)
-                .clusterIds(cluster).backupStore(store).clock(clock).sleeper(clock::advance)
-                .waitForReady(Duration.ofHours(2));
+        return replicatorToWest().clusterIds(cluster).waitForReady(Duration.ofHours(2));
     }
 
     long liveCopies(String region) {

@@ -20,8 +20,6 @@ import io.github.cloudhsmdr.spi.CopyResult;
 import io.github.cloudhsmdr.testkit.CloudHsmModel;
 import io.github.cloudhsmdr.testkit.FaultInjector;
 import io.github.cloudhsmdr.testkit.InMemoryBackupStore;
-import io.github.cloudhsmdr.testkit.MutableClock;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -41,31 +39,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every degraded DR state shows in the status and the report: no false green. */
-class NoFalseGreenTest {
-    static final String SOURCE = "us-east-1";
-    static final String WEST = "us-west-2";
-    static final String EU = "eu-west-1";
-
-    MutableClock clock;
-    CloudHsmModel model;
-    InMemoryBackupStore store;
-    String cluster;
-
-    @BeforeEach
-    void setUp() {
-        clock = MutableClock.at("2026-11-01T12:00:00Z");
-        model = new CloudHsmModel(clock, 11L);
-        store = new InMemoryBackupStore(model);
-        cluster = model.addCluster(SOURCE).clusterId();
-    }
+class NoFalseGreenTest extends ModelFixture {
 
     ReplicatorBuilder builder(BackupStore backupStore) {
-        return BackupReplicator.builder().name("dr").sourceRegion(SOURCE).destinationRegions(WEST)
-                .backupStore(backupStore).clock(clock).sleeper(clock::advance);
+        return replicatorToWest().backupStore(backupStore);
     }
 
     ReplicatorBuilder builder() {
-        return builder(store);
+        return replicatorToWest();
     }
 
     static DestinationOutcome pair(ReplicationReport report, String clusterId) {

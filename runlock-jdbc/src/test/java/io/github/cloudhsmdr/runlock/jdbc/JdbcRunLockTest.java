@@ -1,10 +1,9 @@
 package io.github.cloudhsmdr.runlock.jdbc;
 
 import io.github.cloudhsmdr.CloudHsmDrException;
-import io.github.cloudhsmdr.RunStatus;
 import io.github.cloudhsmdr.scheduling.ReplicationTask;
 import io.github.cloudhsmdr.scheduling.RunLock;
-import io.github.cloudhsmdr.scheduling.RunOutcome;
+import io.github.cloudhsmdr.scheduling.RunLockContract;
 import io.github.cloudhsmdr.scheduling.TestClock;
 import io.github.cloudhsmdr.scheduling.TestReplicator;
 import org.junit.jupiter.api.AfterEach;
@@ -524,33 +523,7 @@ class JdbcRunLockTest {
 
     @Test
     void twoTasksOnTwoNodesSharingTheLockRunOneAtATime() throws Exception {
-        CountDownLatch entered = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        TestReplicator onA = new TestReplicator("dr", () -> {
-            entered.countDown();
-            TestReplicator.await(release);
-            return RunStatus.SUCCESS;
-        });
-        TestReplicator onB = TestReplicator.succeeding("dr");
-        ReplicationTask taskA = ReplicationTask.builder(onA).runLock(node("node-a")).build();
-        ReplicationTask taskB = ReplicationTask.builder(onB).runLock(node("node-b")).build();
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        try {
-            Future<RunOutcome> first = pool.submit(taskA::attempt);
-            assertTrue(entered.await(10, TimeUnit.SECONDS));
-
-            RunOutcome second = taskB.attempt();
-
-            assertEquals(new RunOutcome.Skipped("dr", RunOutcome.SkipReason.RUN_LOCK_HELD_ELSEWHERE), second);
-            assertEquals(0, onB.runs());
-            assertEquals(1, taskB.skippedByRunLock());
-            release.countDown();
-            assertInstanceOf(RunOutcome.Completed.class, first.get(10, TimeUnit.SECONDS));
-            assertInstanceOf(RunOutcome.Completed.class, taskB.attempt(), "released when a's run ended");
-            assertEquals(1, onB.runs());
-        } finally {
-            pool.shutdownNow();
-        }
+        RunLockContract.twoTasksSharingTheLockRunOneAtATime(node("node-a"), node("node-b"));
     }
 
     @Test

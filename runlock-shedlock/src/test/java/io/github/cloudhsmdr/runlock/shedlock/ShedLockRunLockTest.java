@@ -1,11 +1,8 @@
 package io.github.cloudhsmdr.runlock.shedlock;
 
 import io.github.cloudhsmdr.CloudHsmDrException;
-import io.github.cloudhsmdr.RunStatus;
-import io.github.cloudhsmdr.scheduling.ReplicationTask;
 import io.github.cloudhsmdr.scheduling.RunLock;
-import io.github.cloudhsmdr.scheduling.RunOutcome;
-import io.github.cloudhsmdr.scheduling.TestReplicator;
+import io.github.cloudhsmdr.scheduling.RunLockContract;
 import net.javacrumbs.shedlock.core.LockProvider;
 import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
 import org.h2.jdbcx.JdbcDataSource;
@@ -19,15 +16,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -113,32 +104,7 @@ class ShedLockRunLockTest {
 
     @Test
     void twoTasksSharingTheProviderNeverRunAtOnce() throws Exception {
-        CountDownLatch entered = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        TestReplicator onA = new TestReplicator("dr", () -> {
-            entered.countDown();
-            TestReplicator.await(release);
-            return RunStatus.SUCCESS;
-        });
-        TestReplicator onB = TestReplicator.succeeding("dr");
-        ReplicationTask taskA = ReplicationTask.builder(onA).runLock(lock()).build();
-        ReplicationTask taskB = ReplicationTask.builder(onB).runLock(lock()).build();
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        try {
-            Future<RunOutcome> first = pool.submit(taskA::attempt);
-            assertTrue(entered.await(10, TimeUnit.SECONDS));
-
-            RunOutcome second = taskB.attempt();
-
-            assertEquals(new RunOutcome.Skipped("dr", RunOutcome.SkipReason.RUN_LOCK_HELD_ELSEWHERE), second);
-            assertEquals(0, onB.runs());
-            release.countDown();
-            assertInstanceOf(RunOutcome.Completed.class, first.get(10, TimeUnit.SECONDS));
-            assertInstanceOf(RunOutcome.Completed.class, taskB.attempt(), "released when a's run ended");
-            assertEquals(1, onB.runs());
-        } finally {
-            pool.shutdownNow();
-        }
+        RunLockContract.twoTasksSharingTheLockRunOneAtATime(lock(), lock());
     }
 
     private int rows() throws SQLException {
