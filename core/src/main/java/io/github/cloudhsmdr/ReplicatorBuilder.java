@@ -43,7 +43,7 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code maxConcurrentDestinations}</td><td>4</td></tr>
  *   <tr><td>{@code retentionPolicy}</td><td>none: copies are kept</td></tr>
  *   <tr><td>{@code retryPolicy}</td><td>{@link RetryPolicy#defaults()}</td></tr>
- *   <tr><td>{@code maxConcurrentCallsPerRegion}</td><td>2</td></tr>
+ *   <tr><td>{@code maxConcurrentCallsPerRegion}</td><td>8 (the ceiling of an adaptive limit that starts at 2)</td></tr>
  *   <tr><td>{@code recoveryPointObjective}</td><td>warn after 28 h, critical after 32 h (each at most
  *       {@link #MAX_RECOVERY_POINT_OBJECTIVE}, 365 days)</td></tr>
  *   <tr><td>{@code clock} / {@code sleeper}</td><td>system UTC / {@link Sleeper#SYSTEM}</td></tr>
@@ -81,7 +81,7 @@ public final class ReplicatorBuilder {
     int maxConcurrentDestinations = 4;
     RetentionPolicy retentionPolicy;
     RetryPolicy retryPolicy = RetryPolicy.defaults();
-    int maxConcurrentCallsPerRegion = 2;
+    int maxConcurrentCallsPerRegion = 8;
     long randomSeed = System.nanoTime();
     Duration rpoWarnAfter = Duration.ofHours(28);
     Duration rpoCriticalAfter = Duration.ofHours(32);
@@ -263,9 +263,11 @@ public final class ReplicatorBuilder {
     }
 
     /**
-     * How many calls the replicator sends to one region at once, 1 to 16 (default 2). Together with the
-     * pacing that slows a region down after it throttles, this keeps a large catch-up run within the
-     * service's rate limits.
+     * The most calls the replicator sends to one region at once, 1 to 16 (default 8). The limit in force adapts
+     * to the service below this ceiling: it starts at 2 (or the ceiling, when lower), grows by one each time a
+     * window of calls at the limit succeeds, and halves when the region throttles, so a large catch-up run runs
+     * near the region's rate limit without a storm of retries. CloudHSM's API rate limits are per account and
+     * region and not documented; lower the ceiling to leave room for other tools calling the same account.
      */
     public ReplicatorBuilder maxConcurrentCallsPerRegion(int max) {
         this.maxConcurrentCallsPerRegion = max;

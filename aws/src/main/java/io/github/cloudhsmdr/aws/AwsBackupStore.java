@@ -128,6 +128,18 @@ public final class AwsBackupStore implements BackupStore {
         return new Builder();
     }
 
+    /** @return {@value #MAX_BACKUPS_PAGE}, the page size the store asks for (the service maximum) */
+    @Override
+    public int maxBackupsPerPage() {
+        return MAX_BACKUPS_PAGE;
+    }
+
+    /** @return {@value #MAX_FILTER_VALUES}, the ids sent for one filter key in one request */
+    @Override
+    public int maxFilterIdsPerRequest() {
+        return MAX_FILTER_VALUES;
+    }
+
     @Override
     public List<Backup> describeBackups(String region, BackupFilter filter) {
         Objects.requireNonNull(region, "region");

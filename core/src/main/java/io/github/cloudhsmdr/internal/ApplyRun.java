@@ -43,16 +43,26 @@ final class ApplyRun {
     private final StoreCalls calls;
     private final InFlightCopies inFlight;
     private final Listeners listeners;
+    private final RunTasks tasks;
+    private final Listings listings;
+    private final boolean recheck;
     private final String region;
     private final List<PairRun> pairs;
 
+    /**
+     * @param recheck whether to look the copies up again just before copying (see {@link #recheck()})
+     */
     ApplyRun(ReplicatorConfig config, BackupStore store, StoreCalls calls, InFlightCopies inFlight,
-            Listeners listeners, String region, List<DestinationPlan> plans) {
+            Listeners listeners, RunTasks tasks, Listings listings, boolean recheck, String region,
+            List<DestinationPlan> plans) {
         this.config = config;
         this.store = store;
         this.calls = calls;
         this.inFlight = inFlight;
         this.listeners = listeners;
+        this.tasks = tasks;
+        this.listings = listings;
+        this.recheck = recheck;
         this.region = region;
         this.pairs = plans.stream().map(PairRun::new).collect(Collectors.toList());
     }
@@ -129,7 +139,9 @@ final class ApplyRun {
         copy(presentNow);
         locate();
         if (!config.waitForReady().isZero()) {
-            new ReadyWaiter(config, calls, region).await(items().filter(ItemRun::started).toList());
+            List<ItemRun> started = items().filter(ItemRun::started).toList();
+            new ReadyWaiter(config, region, ids -> listings.copiesOf(calls, tasks, region, ids, started.size()))
+                    .await(started);
         }
         pairs.forEach(this::checkTags);
         pairs.forEach(this::retention);
@@ -141,17 +153,21 @@ final class ApplyRun {
     }
 
     /**
-     * Step 1: looks the plan's copies up once more just before copying: a plan may have been made a while ago,
-     * or another process may have copied meanwhile. A failure here is not fatal: the copies go ahead as planned.
+     * Step 1: looks the plan's copies up once more just before copying, when the plan was handed in
+     * ({@code apply(plan)}): it may have been made hours ago, and another process or a person may have copied
+     * meanwhile. A plan made by the same {@code replicate()} call is milliseconds old and is not looked up again:
+     * this replicator's own copies are known to it (the in-flight memory), and a copy someone else starts in
+     * those milliseconds could as well start just after a re-check. A failure here is not fatal: the copies go
+     * ahead as planned.
      */
     private Map<String, List<Backup>> recheck() {
         List<String> ids = items().filter(i -> i.planned.copies()).map(ItemRun::sourceBackupId).distinct()
                 .collect(Collectors.toList());
-        if (ids.isEmpty()) {
+        if (!recheck || ids.isEmpty()) {
             return Map.of();
         }
         try {
-            return CopyLookup.bySource(calls.listBackups(region, null, BackupFilter.sourceBackupIds(ids)).stream()
+            return CopyLookup.bySource(listings.copiesOf(calls, tasks, region, ids, 0).stream()
                     .filter(b -> b.state().isLive()).collect(Collectors.toList()));
         } catch (CallFailedException e) {
             LOG.debug("Re-check before copying failed region={}: {}", region, e.failure().message());
@@ -159,8 +175,12 @@ final class ApplyRun {
         }
     }
 
-    /** Step 2: settles every item as planned, or copies it. */
+    /**
+     * Step 2: settles every item as planned, or copies it. The copies are started side by side: every
+     * CopyBackupToRegion goes to the source region, whose pace decides how many run at once.
+     */
     private void copy(Map<String, List<Backup>> presentNow) {
+        List<ItemRun> toCopy = new ArrayList<>();
         for (ItemRun i : items().toList()) {
             PlannedCopy item = i.planned;
             switch (item.action()) {
@@ -189,8 +209,12 @@ final class ApplyRun {
                                 + " just before copying; not copied again", null);
                 continue;
             }
-            copyOne(i);
+            toCopy.add(i);
         }
+        tasks.map(toCopy, config.maxConcurrentCallsPerRegion(), i -> {
+            copyOne(i);
+            return i;
+        });
     }
 
     private void copyOne(ItemRun i) {
@@ -502,13 +526,13 @@ final class ApplyRun {
     }
 
     /**
-     * Finds the copies of several source backups in the region with one listing. A failed listing finds nothing
-     * (the copies then count as in flight).
+     * Finds the copies of several source backups in the region, the cheaper way ({@link Listings}). A failed
+     * listing finds nothing (the copies then count as in flight).
      */
     private Map<String, Backup> findCopies(List<String> sourceBackupIds) {
         try {
-            return CopyLookup.bestBySource(calls.listBackups(region, null,
-                    BackupFilter.sourceBackupIds(sourceBackupIds)));
+            int started = (int) items().filter(ItemRun::started).count();
+            return CopyLookup.bestBySource(listings.copiesOf(calls, tasks, region, sourceBackupIds, started));
         } catch (CallFailedException e) {
             LOG.debug("Looking up copies failed region={} backups={}: {}", region, sourceBackupIds,
                     e.failure().message());

@@ -32,12 +32,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -58,6 +52,7 @@ public final class DefaultBackupReplicator implements BackupReplicator {
     private final InFlightCopies inFlight;
     private final Listeners listeners;
     private final Planner planner;
+    private final Listings listings;
 
     private final boolean ownsStore;
 
@@ -79,7 +74,8 @@ public final class DefaultBackupReplicator implements BackupReplicator {
                 });
         this.pacer = new RegionPacer(config.maxConcurrentCallsPerRegion(), config.sleeper());
         this.inFlight = new InFlightCopies(IN_FLIGHT_GRACE);
-        this.planner = new Planner(config, inFlight);
+        this.listings = new Listings(store, config.maxConcurrentCallsPerRegion());
+        this.planner = new Planner(config, inFlight, listings);
     }
 
     /** @return the calls of a new run, under a new retry budget. */
@@ -95,10 +91,16 @@ public final class DefaultBackupReplicator implements BackupReplicator {
     @Override
     public ReplicationPlan plan() {
         return withRunId(currentOrNewRunId(), () -> {
-            ReplicationPlan plan = planner.plan(newRun());
-            listeners.fire("onPlanCreated", l -> l.onPlanCreated(plan));
-            return plan;
+            try (RunTasks tasks = new RunTasks(config.name())) {
+                return plan(tasks);
+            }
         });
+    }
+
+    private ReplicationPlan plan(RunTasks tasks) {
+        ReplicationPlan plan = planner.plan(newRun(), tasks);
+        listeners.fire("onPlanCreated", l -> l.onPlanCreated(plan));
+        return plan;
     }
 
     /** One run from its start: the report's startedAt and duration include planning and its retries. */
@@ -106,7 +108,11 @@ public final class DefaultBackupReplicator implements BackupReplicator {
     public ReplicationReport replicate() {
         Instant startedAt = config.clock().instant();
         String runId = newRunId();
-        return withRunId(runId, () -> run(plan(), startedAt, runId));
+        return withRunId(runId, () -> {
+            try (RunTasks tasks = new RunTasks(config.name())) {
+                return run(plan(tasks), startedAt, runId, tasks, false);
+            }
+        });
     }
 
     @Override
@@ -239,14 +245,23 @@ public final class DefaultBackupReplicator implements BackupReplicator {
         requireOwnPlan(plan);
         Instant startedAt = config.clock().instant();
         String runId = newRunId();
-        return withRunId(runId, () -> run(plan, startedAt, runId));
+        return withRunId(runId, () -> {
+            try (RunTasks tasks = new RunTasks(config.name())) {
+                return run(plan, startedAt, runId, tasks, true);
+            }
+        });
     }
 
-    private ReplicationReport run(ReplicationPlan plan, Instant startedAt, String runId) {
+    /**
+     * @param recheck whether the copies are looked up again just before copying: for a plan handed in, which may
+     *                be old, not for one made by the same call
+     */
+    private ReplicationReport run(ReplicationPlan plan, Instant startedAt, String runId, RunTasks tasks,
+            boolean recheck) {
         Map<String, List<DestinationPlan>> byRegion = plan.destinations().stream()
                 .collect(Collectors.groupingBy(DestinationPlan::destinationRegion, LinkedHashMap::new,
                         Collectors.toList()));
-        List<DestinationOutcome> outcomes = runPerRegion(newRun(), byRegion);
+        List<DestinationOutcome> outcomes = runPerRegion(newRun(), tasks, recheck, byRegion);
         List<RunStatus> statuses = new ArrayList<>();
         outcomes.forEach(o -> statuses.add(o.status()));
         plan.failures().forEach(f -> statuses.add(RunStatus.FAILED));
@@ -263,65 +278,32 @@ public final class DefaultBackupReplicator implements BackupReplicator {
     }
 
     /** Applies a plan's destination regions in parallel, each in its own {@link ApplyRun}. */
-    private List<DestinationOutcome> runPerRegion(StoreCalls calls, Map<String, List<DestinationPlan>> byRegion) {
-        if (byRegion.isEmpty()) {
-            return List.of();
-        }
-        int threads = Math.min(config.maxConcurrentDestinations(), byRegion.size());
-        ExecutorService pool = Executors.newFixedThreadPool(threads, threadFactory(config.name()));
-        Map<String, String> logContext = MDC.getCopyOfContextMap();
+    private List<DestinationOutcome> runPerRegion(StoreCalls calls, RunTasks tasks, boolean recheck,
+            Map<String, List<DestinationPlan>> byRegion) {
+        List<Map.Entry<String, List<DestinationPlan>>> regions = new ArrayList<>(byRegion.entrySet());
+        List<List<DestinationOutcome>> perRegion;
         try {
-            List<Future<List<DestinationOutcome>>> futures = new ArrayList<>();
-            for (Map.Entry<String, List<DestinationPlan>> e : byRegion.entrySet()) {
-                ApplyRun run = new ApplyRun(config, store, calls, inFlight, listeners, e.getKey(), e.getValue());
-                futures.add(pool.submit(() -> {
-                    if (logContext != null) {
-                        MDC.setContextMap(logContext);
-                    }
-                    try {
-                        return run.run();
-                    } finally {
-                        MDC.clear();
-                    }
-                }));
-            }
-            List<DestinationOutcome> outcomes = new ArrayList<>();
-            int i = 0;
-            for (Map.Entry<String, List<DestinationPlan>> e : byRegion.entrySet()) {
-                outcomes.addAll(await(futures.get(i++), e.getKey(), e.getValue()));
-            }
-            return outcomes;
-        } finally {
-            pool.shutdownNow();
+            perRegion = tasks.map(regions, config.maxConcurrentDestinations(), e -> {
+                try {
+                    return new ApplyRun(config, store, calls, inFlight, listeners, tasks, listings, recheck,
+                            e.getKey(), e.getValue()).run();
+                } catch (RuntimeException ex) {
+                    LOG.debug("Destination worker failed region={}", e.getKey(), ex);
+                    return failAll(e.getValue(), Failure.of(ex, "Replicate to " + e.getKey(), 1));
+                }
+            });
+        } catch (RunTasks.InterruptedRunException e) {
+            perRegion = regions.stream().map(r -> failAll(r.getValue(), new Failure(ServiceErrorKind.UNKNOWN,
+                    "Replicate", "run interrupted while working on " + r.getKey(), 0))).toList();
         }
-    }
-
-    private static List<DestinationOutcome> await(Future<List<DestinationOutcome>> future, String region,
-            List<DestinationPlan> plans) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return failAll(plans, new Failure(ServiceErrorKind.UNKNOWN, "Replicate",
-                    "run interrupted while working on " + region, 0));
-        } catch (ExecutionException e) {
-            LOG.debug("Destination worker failed region={}", region, e.getCause());
-            return failAll(plans, Failure.of(e.getCause(), "Replicate to " + region, 1));
-        }
+        List<DestinationOutcome> outcomes = new ArrayList<>();
+        perRegion.forEach(outcomes::addAll);
+        return outcomes;
     }
 
     private static List<DestinationOutcome> failAll(List<DestinationPlan> plans, Failure failure) {
         return plans.stream().map(p -> new DestinationOutcome(p.clusterId(), p.destinationRegion(), RunStatus.FAILED,
                 List.of(), failure)).collect(Collectors.toList());
-    }
-
-    private static ThreadFactory threadFactory(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, "cloudhsm-dr-" + name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     @Override

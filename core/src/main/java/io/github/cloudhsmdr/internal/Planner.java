@@ -12,6 +12,7 @@ import io.github.cloudhsmdr.internal.retention.RetentionEvaluator;
 import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupFilter;
 import io.github.cloudhsmdr.spi.BackupState;
+import io.github.cloudhsmdr.spi.Cluster;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 /**
@@ -37,65 +39,72 @@ final class Planner {
 
     private final ReplicatorConfig config;
     private final InFlightCopies inFlight;
+    private final Listings listings;
 
-    Planner(ReplicatorConfig config, InFlightCopies inFlight) {
+    Planner(ReplicatorConfig config, InFlightCopies inFlight, Listings listings) {
         this.config = config;
         this.inFlight = inFlight;
+        this.listings = listings;
     }
 
     /** The source backups selected for one cluster, and those left out on purpose. */
     private record ClusterSelection(String clusterId, List<Backup> selected, List<PlannedCopy> skipped) {
     }
 
-    ReplicationPlan plan(StoreCalls calls) {
+    /** What the source region holds: the clusters worked on and the backups selected from each. */
+    private record SourceSide(List<ClusterSelection> selections, Map<String, Failure> missing,
+            List<Failure> failures) {
+
+        Set<String> candidateIds() {
+            Set<String> ids = new TreeSet<>();
+            selections.forEach(s -> s.selected().forEach(b -> ids.add(b.backupId())));
+            return ids;
+        }
+    }
+
+    /**
+     * What a destination region holds, as far as the plan needs it.
+     *
+     * @param existing      every backup there (with retention), or the copies of the candidates (without)
+     * @param localClusters the clusters that live there (with retention)
+     */
+    private record DestinationSide(List<Backup> existing, Set<String> localClusters) {
+    }
+
+    /**
+     * Plans a run. The source region and every destination region are read side by side, each destination's
+     * listing starting at once instead of after the source's: a run with nothing to do costs about the longest
+     * chain of pages, not the sum of all calls.
+     */
+    ReplicationPlan plan(StoreCalls calls, RunTasks tasks) {
         Instant now = config.clock().instant();
         String source = config.sourceRegion();
-        List<Failure> failures = new ArrayList<>();
-
-        List<String> clusterIds = List.of();
-        Map<String, Failure> missing = Map.of();
-        try {
-            SourceClusters.Resolved resolved = SourceClusters.resolve(config, calls);
-            clusterIds = resolved.present();
-            missing = resolved.missing();
-            if (config.clusterIds().isEmpty() && clusterIds.isEmpty()) {
-                failures.add(SourceClusters.noneFound(source));
-            }
-        } catch (CallFailedException e) {
-            failures.add(e.failure());
+        Future<SourceSide> sourceSide = tasks.start(() -> readSource(calls, tasks, now));
+        Map<String, Future<DestinationSide>> destinationSides = new LinkedHashMap<>();
+        for (String destination : config.destinationRegions()) {
+            destinationSides.put(destination, tasks.start(() -> readDestination(calls, tasks, destination,
+                    sourceSide)));
         }
-
-        List<ClusterSelection> selections = new ArrayList<>();
-        for (String clusterId : clusterIds) {
-            try {
-                List<Backup> ready = calls.listBackups(source, clusterId,
-                        BackupFilter.clusters(List.of(clusterId), BackupState.READY));
-                selections.add(select(clusterId, ready, now));
-            } catch (CallFailedException e) {
-                failures.add(e.failure());
-            }
-        }
-
-        Set<String> candidateIds = new TreeSet<>();
-        selections.forEach(s -> s.selected().forEach(b -> candidateIds.add(b.backupId())));
+        SourceSide src = RunTasks.join(sourceSide);
+        List<Failure> failures = new ArrayList<>(src.failures());
+        List<ClusterSelection> selections = src.selections();
+        listings.candidates(src.candidateIds().size());
 
         List<DestinationPlan> destinations = new ArrayList<>();
         Optional<RetentionEvaluator> retention = config.retentionPolicy()
                 .map(p -> new RetentionEvaluator(p, config.name(), source));
-        for (String destination : config.destinationRegions()) {
+        for (Map.Entry<String, Future<DestinationSide>> d : destinationSides.entrySet()) {
+            String destination = d.getKey();
             List<Backup> existing = List.of();
             Set<String> localClusters = Set.of();
             RetentionEvaluation evaluation = null;
             Failure listFailure = null;
             try {
+                DestinationSide side = RunTasks.join(d.getValue());
+                existing = side.existing();
+                localClusters = side.localClusters();
                 if (retention.isPresent()) {
-                    Inventory inventory = Inventory.read(calls, destination);
-                    existing = inventory.backups();
-                    localClusters = inventory.localClusterIds();
-                    evaluation = retention.get().evaluate(destination, inventory.backups(),
-                            inventory.localClusterIds(), now);
-                } else if (!candidateIds.isEmpty()) {
-                    existing = calls.listBackups(destination, null, BackupFilter.sourceBackupIds(candidateIds));
+                    evaluation = retention.get().evaluate(destination, existing, localClusters, now);
                 }
             } catch (CallFailedException e) {
                 listFailure = e.failure();
@@ -125,10 +134,10 @@ final class Planner {
             for (Map.Entry<String, List<PlannedCopy>> e : itemsByCluster.entrySet()) {
                 destinations.add(new DestinationPlan(e.getKey(), destination, e.getValue(), null,
                         evaluation == null ? List.of() : evaluation.decisionsFor(e.getKey()).stream()
-                                .filter(d -> !d.backupId().startsWith(PLANNED_COPY)).toList(),
+                                .filter(x -> !x.backupId().startsWith(PLANNED_COPY)).toList(),
                         untagged(e.getKey(), existing)));
             }
-            for (Map.Entry<String, Failure> m : missing.entrySet()) {
+            for (Map.Entry<String, Failure> m : src.missing().entrySet()) {
                 destinations.add(new DestinationPlan(m.getKey(), destination, List.of(), m.getValue()));
             }
         }
@@ -136,6 +145,85 @@ final class Planner {
         LOG.debug("Planned replicator={} source={} pairs={} copies={} failures={}", config.name(), source,
                 destinations.size(), plan.copyCount(), failures.size());
         return plan;
+    }
+
+    /**
+     * Reads the source region: which clusters to work on (DescribeClusters) and, side by side with it, their
+     * READY backups in one listing for all clusters (the fewest pages), then selects each cluster's backups.
+     */
+    private SourceSide readSource(StoreCalls calls, RunTasks tasks, Instant now) {
+        String source = config.sourceRegion();
+        List<Failure> failures = new ArrayList<>();
+        Future<List<Backup>> listing = tasks.start(() -> calls.listBackups(source, null,
+                config.clusterIds().isEmpty() ? BackupFilter.states(BackupState.READY)
+                        : BackupFilter.clusters(config.clusterIds(), BackupState.READY)));
+        List<String> clusterIds = List.of();
+        Map<String, Failure> missing = Map.of();
+        try {
+            SourceClusters.Resolved resolved = SourceClusters.resolve(config, calls);
+            clusterIds = resolved.present();
+            missing = resolved.missing();
+            if (config.clusterIds().isEmpty() && clusterIds.isEmpty()) {
+                failures.add(SourceClusters.noneFound(source));
+            }
+        } catch (CallFailedException e) {
+            failures.add(e.failure());
+        }
+        List<ClusterSelection> selections = new ArrayList<>();
+        try {
+            Map<String, List<Backup>> byCluster = RunTasks.join(listing).stream()
+                    .filter(b -> b.clusterId() != null)
+                    .collect(Collectors.groupingBy(Backup::clusterId, LinkedHashMap::new, Collectors.toList()));
+            for (String clusterId : clusterIds) {
+                selections.add(select(clusterId, byCluster.getOrDefault(clusterId, List.of()), now));
+            }
+        } catch (CallFailedException e) {
+            if (!clusterIds.isEmpty()) {
+                failures.add(e.failure());
+            }
+        }
+        return new SourceSide(selections, missing, failures);
+    }
+
+    /**
+     * Reads a destination region. With retention, all of it (every backup and the clusters that live there), as
+     * retention needs. Without, the copies of the source backups the plan selects, the cheaper way
+     * ({@link Listings}): the whole listing starts at once, side by side with the source's, and gives way to a
+     * filtered lookup once the source's candidates are known and the lookup is cheaper than the pages left.
+     */
+    private DestinationSide readDestination(StoreCalls calls, RunTasks tasks, String destination,
+            Future<SourceSide> sourceSide) {
+        if (config.retentionPolicy().isPresent()) {
+            Future<Set<String>> local = tasks.start(() -> calls.describeClusters(destination).stream()
+                    .map(Cluster::clusterId).collect(Collectors.toSet()));
+            List<Backup> all = listings.wholeWhile(calls, destination, pages -> true);
+            return new DestinationSide(all, RunTasks.join(local));
+        }
+        List<Backup> whole = null;
+        if (listings.keepListing(destination, 0, candidateCount(sourceSide))) {
+            whole = listings.wholeWhile(calls, destination,
+                    pages -> listings.keepListing(destination, pages, candidateCount(sourceSide)));
+        }
+        Set<String> candidates = candidates(sourceSide);
+        if (whole != null) {
+            return new DestinationSide(whole.stream().filter(b -> b.originBackup() != null
+                    && candidates.contains(b.originBackup())).toList(), Set.of());
+        }
+        return new DestinationSide(listings.filtered(calls, tasks, destination, candidates), Set.of());
+    }
+
+    /** @return how many source backups the plan looks for, or -1 while the source is still being read */
+    private static int candidateCount(Future<SourceSide> sourceSide) {
+        return sourceSide.isDone() ? candidates(sourceSide).size() : -1;
+    }
+
+    /** @return the source backups the plan looks for; none when reading the source failed */
+    private static Set<String> candidates(Future<SourceSide> sourceSide) {
+        try {
+            return RunTasks.join(sourceSide).candidateIds();
+        } catch (CallFailedException e) {
+            return Set.of();
+        }
     }
 
     /**

@@ -4,7 +4,6 @@ import io.github.cloudhsmdr.CopyAction;
 import io.github.cloudhsmdr.CopyOutcome;
 import io.github.cloudhsmdr.ReplicatorConfig;
 import io.github.cloudhsmdr.spi.Backup;
-import io.github.cloudhsmdr.spi.BackupFilter;
 import io.github.cloudhsmdr.spi.BackupState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Polls one destination region until the run's new copies are READY (or failed), with a backoff that
@@ -24,13 +24,17 @@ import java.util.TreeSet;
 final class ReadyWaiter {
     private static final Logger LOG = LoggerFactory.getLogger(ReadyWaiter.class);
     private final ReplicatorConfig config;
-    private final StoreCalls calls;
     private final String region;
+    private final Function<Set<String>, List<Backup>> copiesOf;
 
-    ReadyWaiter(ReplicatorConfig config, StoreCalls calls, String region) {
+    /**
+     * @param copiesOf lists the copies of the given source backups in {@code region}
+     *                 (throws {@link CallFailedException})
+     */
+    ReadyWaiter(ReplicatorConfig config, String region, Function<Set<String>, List<Backup>> copiesOf) {
         this.config = config;
-        this.calls = calls;
         this.region = region;
+        this.copiesOf = copiesOf;
     }
 
     /** Updates the outcomes of {@code items}, copies started in this run, to their final state. */
@@ -62,7 +66,7 @@ final class ReadyWaiter {
             waiting.forEach(i -> ids.add(i.sourceBackupId()));
             List<Backup> copies;
             try {
-                copies = calls.listBackups(region, null, BackupFilter.sourceBackupIds(ids));
+                copies = copiesOf.apply(ids);
             } catch (CallFailedException e) {
                 LOG.debug("Polling for READY failed region={}: {}", region, e.failure().message());
                 continue;

@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.IntFunction;
+import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 
 /**
@@ -47,10 +48,25 @@ final class StoreCalls {
      * @throws CallFailedException when a page fails for good, or the service repeats a NextToken
      */
     List<Backup> listBackups(String region, String resourceId, BackupFilter filter) {
+        return listBackupsWhile(region, resourceId, filter, pages -> true);
+    }
+
+    /**
+     * Like {@link #listBackups}, but asks {@code goOn} before each page after the first, with the number of pages
+     * read so far, whether to read on.
+     *
+     * @return every backup, or {@code null} when {@code goOn} stopped the listing before its end
+     * @throws CallFailedException when a page fails for good, or the service repeats a NextToken
+     */
+    List<Backup> listBackupsWhile(String region, String resourceId, BackupFilter filter, IntPredicate goOn) {
         List<Backup> all = new ArrayList<>();
         Set<String> followed = new HashSet<>();
         String token = null;
+        int pages = 0;
         do {
+            if (pages > 0 && !goOn.test(pages)) {
+                return null;
+            }
             if (token != null && !followed.add(token)) {
                 BackupServiceException e = new BackupServiceException(ServiceErrorKind.BAD_RESPONSE,
                         "DescribeBackups", region, resourceId, null, "the service repeated NextToken '" + token
@@ -62,6 +78,7 @@ final class StoreCalls {
                     () -> store.describeBackupsPage(region, filter, pageToken));
             all.addAll(page.backups());
             token = page.nextToken();
+            pages++;
         } while (token != null);
         return all;
     }

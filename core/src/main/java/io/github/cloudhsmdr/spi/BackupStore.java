@@ -42,6 +42,24 @@ public interface BackupStore extends AutoCloseable {
     }
 
     /**
+     * The most backups one page of {@link #describeBackupsPage} holds, so the engine can tell what a listing costs
+     * and pick the cheaper of a whole listing and a filtered one. The default, {@link Integer#MAX_VALUE}, says a
+     * listing is one call whatever its size, as {@link #describeBackupsPage}'s default answers.
+     */
+    default int maxBackupsPerPage() {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
+     * The most ids ({@link BackupFilter#backupIds()}, {@link BackupFilter#sourceBackupIds()}) one request filters
+     * on; a filter with more costs one request per this many. The engine sends larger lookups in parts of this
+     * size, side by side. The default, {@link Integer#MAX_VALUE}, says any filter is one request.
+     */
+    default int maxFilterIdsPerRequest() {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
      * Starts a copy of {@code backupId} from {@code sourceRegion} to {@code destinationRegion}. When
      * {@code tags} is non-empty, exactly those tags go on the copy; when empty, the service copies the
      * source's tags.

@@ -1,0 +1,143 @@
+package io.github.cloudhsmdr.internal;
+
+import org.slf4j.MDC;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The threads of one run (a plan, an apply): work that waits on different regions, or on different calls to
+ * one region, runs side by side, and the per-region limits of {@link RegionPacer} decide how many calls really
+ * go out at once. Every task carries the caller's logging context (the run id). Closing stops the threads.
+ */
+final class RunTasks implements AutoCloseable {
+    private final ExecutorService pool;
+
+    RunTasks(String replicatorName) {
+        AtomicInteger n = new AtomicInteger();
+        this.pool = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "cloudhsm-dr-" + replicatorName + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Starts {@code body} on a thread of the run, with the caller's logging context. Cancelling the future
+     * interrupts the thread.
+     */
+    <T> Future<T> start(Supplier<T> body) {
+        Map<String, String> context = MDC.getCopyOfContextMap();
+        return pool.submit(() -> {
+            Map<String, String> previous = MDC.getCopyOfContextMap();
+            if (context != null) {
+                MDC.setContextMap(context);
+            }
+            try {
+                return body.get();
+            } finally {
+                if (previous == null) {
+                    MDC.clear();
+                } else {
+                    MDC.setContextMap(previous);
+                }
+            }
+        });
+    }
+
+    /**
+     * Applies {@code body} to every item, at most {@code parallelism} at once, and returns the results in the
+     * items' order. The first exception thrown by a body is rethrown as it was, once every item has ended. When
+     * the caller is interrupted while it waits, the items still running are interrupted and an
+     * {@link IllegalStateException} is thrown, with the interrupt flag kept.
+     */
+    <T, R> List<R> map(List<T> items, int parallelism, Function<T, R> body) {
+        if (items.size() <= 1 || parallelism <= 1) {
+            return items.stream().map(body).toList();
+        }
+        List<R> results = new ArrayList<>(items.size());
+        items.forEach(i -> results.add(null));
+        AtomicInteger next = new AtomicInteger();
+        List<Future<Void>> workers = new ArrayList<>();
+        for (int w = 0; w < Math.min(parallelism, items.size()); w++) {
+            workers.add(start(() -> {
+                for (int i = next.getAndIncrement(); i < items.size(); i = next.getAndIncrement()) {
+                    R r = body.apply(items.get(i));
+                    synchronized (results) {
+                        results.set(i, r);
+                    }
+                }
+                return null;
+            }));
+        }
+        RuntimeException first = null;
+        for (Future<Void> w : workers) {
+            try {
+                join(w);
+            } catch (InterruptedRunException e) {
+                workers.forEach(x -> x.cancel(true));
+                throw e;
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+        synchronized (results) {
+            return new ArrayList<>(results);
+        }
+    }
+
+    /**
+     * Waits for {@code future} and returns its value; an exception of the task is rethrown as it was thrown
+     * (unchecked), an interrupt is kept and reported as an {@link IllegalStateException}.
+     */
+    static <T> T join(Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            future.cancel(true);
+            throw new InterruptedRunException(e);
+        } catch (ExecutionException e) {
+            throw unwrap(e.getCause());
+        }
+    }
+
+    private static RuntimeException unwrap(Throwable cause) {
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof RuntimeException re) {
+            return re;
+        }
+        if (cause instanceof Error err) {
+            throw err;
+        }
+        return new IllegalStateException(cause);
+    }
+
+    /** The thread that waited for the run's tasks was interrupted; its interrupt flag is set again. */
+    static final class InterruptedRunException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        InterruptedRunException(InterruptedException cause) {
+            super("interrupted while waiting for the run's calls", cause);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}
