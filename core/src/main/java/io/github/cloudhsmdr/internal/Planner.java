@@ -110,6 +110,7 @@ final class Planner {
                 listFailure = e.failure();
             }
             Map<String, List<Backup>> bySource = CopyLookup.bySource(existing);
+            Reasons reasons = new Reasons(destination, evaluation);
             Map<String, List<PlannedCopy>> itemsByCluster = new LinkedHashMap<>();
             for (ClusterSelection s : selections) {
                 if (listFailure != null) {
@@ -119,10 +120,10 @@ final class Planner {
                 List<PlannedCopy> items = new ArrayList<>();
                 for (Backup b : s.selected()) {
                     items.add(classify(b, destination, CopyLookup.best(bySource.getOrDefault(b.backupId(),
-                            List.of())), now));
+                            List.of())), now, reasons));
                 }
                 if (evaluation != null) {
-                    items = withoutChurn(s.clusterId(), items, evaluation);
+                    items = withoutChurn(s.clusterId(), items, evaluation, reasons);
                 }
                 items.addAll(s.skipped());
                 itemsByCluster.put(s.clusterId(), items);
@@ -294,7 +295,7 @@ final class Planner {
      * are asked at once, since copies made in one run compete for the same slots.
      */
     private static List<PlannedCopy> withoutChurn(String clusterId, List<PlannedCopy> items,
-            RetentionEvaluation evaluation) {
+            RetentionEvaluation evaluation, Reasons reasons) {
         Map<String, Instant> candidates = new LinkedHashMap<>();
         items.stream().filter(PlannedCopy::copies).filter(i -> i.createTimestamp() != null)
                 .forEach(i -> candidates.put(i.sourceBackupId(), i.createTimestamp()));
@@ -306,9 +307,7 @@ final class Planner {
         for (PlannedCopy i : items) {
             if (candidates.containsKey(i.sourceBackupId()) && !kept.contains(i.sourceBackupId())) {
                 result.add(new PlannedCopy(i.sourceBackupId(), i.createTimestamp(), PlannedAction.SKIP,
-                        "retention would not keep a copy of it (" + evaluation.policy()
-                                + "); not copied, so it is never copied and deleted again", i.existingCopyId(),
-                        i.sourceTags()));
+                        reasons.churn(), i.existingCopyId(), i.sourceTags()));
             } else {
                 result.add(i);
             }
@@ -319,25 +318,50 @@ final class Planner {
     /**
      * @param copy the copy that stands for {@code source} in {@code destination} ({@link CopyLookup#best}), if any
      */
-    private PlannedCopy classify(Backup source, String destination, Optional<Backup> copy, Instant now) {
+    /**
+     * The reasons every item of a destination with the same verdict shares: one string each per destination, not
+     * one per item (a plan of a quarter million items would otherwise hold as many copies of each).
+     */
+    private static final class Reasons {
+        private final String ready;
+        private final String inProgress;
+        private final String pendingDeletion;
+        private final String unknown;
+        private final String missing;
+        private final String churn;
+
+        Reasons(String destination, RetentionEvaluation evaluation) {
+            ready = "READY copy in " + destination;
+            inProgress = "copy is CREATE_IN_PROGRESS in " + destination;
+            pendingDeletion = "copy is PENDING_DELETION in " + destination + " (deleted on purpose); not copied again";
+            unknown = "copy is in a state this library does not know in " + destination + "; not copied again";
+            missing = "not in " + destination;
+            churn = evaluation == null ? null : "retention would not keep a copy of it (" + evaluation.policy()
+                    + "); not copied, so it is never copied and deleted again";
+        }
+
+        String churn() {
+            return churn;
+        }
+    }
+
+    private PlannedCopy classify(Backup source, String destination, Optional<Backup> copy, Instant now,
+            Reasons reasons) {
         String id = source.backupId();
         BackupState state = copy.map(Backup::state).orElse(null);
         if (state == BackupState.READY) {
             inFlight.forget(destination, id);
-            return item(source, PlannedAction.ALREADY_PRESENT, "READY copy in " + destination, copy.get());
+            return item(source, PlannedAction.ALREADY_PRESENT, reasons.ready, copy.get());
         }
         if (state == BackupState.CREATE_IN_PROGRESS) {
             inFlight.forget(destination, id);
-            return item(source, PlannedAction.IN_PROGRESS, "copy is CREATE_IN_PROGRESS in " + destination,
-                    copy.get());
+            return item(source, PlannedAction.IN_PROGRESS, reasons.inProgress, copy.get());
         }
         if (state == BackupState.PENDING_DELETION) {
-            return item(source, PlannedAction.PENDING_DELETION, "copy is PENDING_DELETION in " + destination
-                    + " (deleted on purpose); not copied again", copy.get());
+            return item(source, PlannedAction.PENDING_DELETION, reasons.pendingDeletion, copy.get());
         }
         if (state == BackupState.UNKNOWN) {
-            return item(source, PlannedAction.SKIP, "copy is in a state this library does not know in "
-                    + destination + "; not copied again", copy.get());
+            return item(source, PlannedAction.SKIP, reasons.unknown, copy.get());
         }
         Optional<Instant> started = inFlight.startedRecently(destination, id, now);
         if (started.isPresent()) {
@@ -349,7 +373,7 @@ final class Planner {
                     + " is DELETED in " + destination + " (the copy failed or was removed); copying again",
                     copy.get());
         }
-        return item(source, PlannedAction.COPY, "not in " + destination, null);
+        return item(source, PlannedAction.COPY, reasons.missing, null);
     }
 
     private static PlannedCopy item(Backup source, PlannedAction action, String reason, Backup existing) {

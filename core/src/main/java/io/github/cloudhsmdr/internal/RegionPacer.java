@@ -47,7 +47,7 @@ final class RegionPacer {
     }
 
     /** What the call of one permit saw when it was let through. */
-    private record Permit(long window, boolean atLimit) {
+    record Permit(long window, boolean atLimit) {
     }
 
     /** The state of one region. */
@@ -69,7 +69,7 @@ final class RegionPacer {
             this.limit = Math.min(INITIAL_LIMIT, ceiling);
         }
 
-        private synchronized Permit acquire() throws InterruptedException {
+        synchronized Permit acquire() throws InterruptedException {
             while (inFlight >= (int) limit) {
                 wait();
             }
@@ -82,7 +82,7 @@ final class RegionPacer {
             return spacing;
         }
 
-        private synchronized void succeeded(Permit p) {
+        synchronized void succeeded(Permit p) {
             inFlight--;
             // grow only when the limit was really used: a lane called one call at a time proves nothing about more
             if (p.atLimit() && limit < ceiling) {
@@ -92,7 +92,7 @@ final class RegionPacer {
             notifyAll();
         }
 
-        private synchronized void throttled(Permit p) {
+        synchronized void throttled(Permit p) {
             inFlight--;
             throttled++;
             if (p.window() == window) {
