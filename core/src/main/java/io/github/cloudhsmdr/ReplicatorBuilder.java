@@ -267,7 +267,9 @@ public final class ReplicatorBuilder {
      * to the service below this ceiling: it starts at 2 (or the ceiling, when lower), grows by one each time a
      * window of calls at the limit succeeds, and halves when the region throttles, so a large catch-up run runs
      * near the region's rate limit without a storm of retries. CloudHSM's API rate limits are per account and
-     * region and not documented; lower the ceiling to leave room for other tools calling the same account.
+     * region and not documented; lower the ceiling to leave room for other tools calling the same account. With
+     * this and {@link #maxConcurrentDestinations(int)} both 1, a run makes its calls one after another in a fixed
+     * order, so a test with seeded faults replays the same calls.
      */
     public ReplicatorBuilder maxConcurrentCallsPerRegion(int max) {
         this.maxConcurrentCallsPerRegion = max;

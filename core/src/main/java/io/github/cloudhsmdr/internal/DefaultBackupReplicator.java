@@ -91,7 +91,7 @@ public final class DefaultBackupReplicator implements BackupReplicator {
     @Override
     public ReplicationPlan plan() {
         return withRunId(currentOrNewRunId(), () -> {
-            try (RunTasks tasks = new RunTasks(config.name())) {
+            try (RunTasks tasks = RunTasks.of(config)) {
                 return plan(tasks);
             }
         });
@@ -109,7 +109,7 @@ public final class DefaultBackupReplicator implements BackupReplicator {
         Instant startedAt = config.clock().instant();
         String runId = newRunId();
         return withRunId(runId, () -> {
-            try (RunTasks tasks = new RunTasks(config.name())) {
+            try (RunTasks tasks = RunTasks.of(config)) {
                 return run(plan(tasks), startedAt, runId, tasks, false);
             }
         });
@@ -246,7 +246,7 @@ public final class DefaultBackupReplicator implements BackupReplicator {
         Instant startedAt = config.clock().instant();
         String runId = newRunId();
         return withRunId(runId, () -> {
-            try (RunTasks tasks = new RunTasks(config.name())) {
+            try (RunTasks tasks = RunTasks.of(config)) {
                 return run(plan, startedAt, runId, tasks, true);
             }
         });

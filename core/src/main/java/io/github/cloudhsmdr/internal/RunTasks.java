@@ -1,5 +1,6 @@
 package io.github.cloudhsmdr.internal;
 
+import io.github.cloudhsmdr.ReplicatorConfig;
 import org.slf4j.MDC;
 
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -18,11 +20,28 @@ import java.util.function.Supplier;
  * The threads of one run (a plan, an apply): work that waits on different regions, or on different calls to
  * one region, runs side by side, and the per-region limits of {@link RegionPacer} decide how many calls really
  * go out at once. Every task carries the caller's logging context (the run id). Closing stops the threads.
+ *
+ * <p>A run allowed one destination and one call per region at a time runs its tasks in the caller's thread, one
+ * after another in a fixed order, so that a seeded test replays the same calls in the same order.
  */
 final class RunTasks implements AutoCloseable {
     private final ExecutorService pool;
 
-    RunTasks(String replicatorName) {
+    /** @return the tasks of one run of {@code config}'s replicator */
+    static RunTasks of(ReplicatorConfig config) {
+        return new RunTasks(config.name(),
+                config.maxConcurrentDestinations() == 1 && config.maxConcurrentCallsPerRegion() == 1);
+    }
+
+    /**
+     * @param replicatorName names the threads
+     * @param inline         runs every task in the caller's thread, at once
+     */
+    RunTasks(String replicatorName, boolean inline) {
+        if (inline) {
+            this.pool = null;
+            return;
+        }
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "cloudhsm-dr-" + replicatorName + "-" + n.incrementAndGet());
@@ -36,6 +55,11 @@ final class RunTasks implements AutoCloseable {
      * interrupts the thread.
      */
     <T> Future<T> start(Supplier<T> body) {
+        if (pool == null) {
+            FutureTask<T> task = new FutureTask<>(body::get);
+            task.run();
+            return task;
+        }
         Map<String, String> context = MDC.getCopyOfContextMap();
         return pool.submit(() -> {
             Map<String, String> previous = MDC.getCopyOfContextMap();
@@ -61,7 +85,7 @@ final class RunTasks implements AutoCloseable {
      * {@link IllegalStateException} is thrown, with the interrupt flag kept.
      */
     <T, R> List<R> map(List<T> items, int parallelism, Function<T, R> body) {
-        if (items.size() <= 1 || parallelism <= 1) {
+        if (items.size() <= 1 || parallelism <= 1 || pool == null) {
             return items.stream().map(body).toList();
         }
         List<R> results = new ArrayList<>(items.size());
@@ -138,6 +162,8 @@ final class RunTasks implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.shutdownNow();
+        if (pool != null) {
+            pool.shutdownNow();
+        }
     }
 }

@@ -9,8 +9,9 @@ import java.time.format.DateTimeParseException;
  * @param days               simulated days in all, the fault-free tail included ({@code chaos.days})
  * @param tailDays           fault-free days at the end ({@code chaos.tail})
  * @param seed               the one seed everything is drawn from ({@code chaos.seed}; {@code random} draws one)
- * @param destinationThreads destination regions worked on at once ({@code chaos.destinationThreads}); 1 keeps the
- *                           order of requests, and so the faults they meet, the same for the same seed
+ * @param destinationThreads destination regions worked on at once ({@code chaos.destinationThreads}); 1 (with one
+ *                           call per region at a time) keeps the order of requests, and so the faults they meet,
+ *                           the same for the same seed
  * @param retryBudget        the retry policy's {@code maxTotalTime} ({@code chaos.retryBudget}, ISO-8601 such as
  *                           {@code PT4H}), or {@code null} for the library's default
  */

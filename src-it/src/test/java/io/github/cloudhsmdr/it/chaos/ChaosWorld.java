@@ -148,6 +148,8 @@ final class ChaosWorld implements AutoCloseable {
                 .retentionPolicy(POLICY)
                 .waitForReady(WAIT_FOR_READY)
                 .maxConcurrentDestinations(settings.destinationThreads())
+                // one call per region at a time too with one destination thread: the calls keep their order
+                .maxConcurrentCallsPerRegion(settings.destinationThreads() == 1 ? 1 : 8)
                 .retryPolicy(retry)
                 .backupStore(store)
                 .clock(clock)

@@ -261,7 +261,8 @@ class FaultClassificationOverHttpTest {
         }
         assertEquals(3, fx.count(DESCRIBE_BACKUPS, SOURCE));
         assertEquals(0, fx.count(COPY, SOURCE));
-        assertEquals(0, fx.count(DESCRIBE_BACKUPS, WEST), "nothing to look for in the destinations");
+        // the destinations are read side by side with the source: an empty one is one page, and no more
+        assertTrue(fx.count(DESCRIBE_BACKUPS, WEST) <= 1, "nothing to look for in the destinations");
     }
 
     static Stream<Arguments> permanentErrors() {

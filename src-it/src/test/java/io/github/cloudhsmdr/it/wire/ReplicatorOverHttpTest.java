@@ -293,8 +293,9 @@ class ReplicatorOverHttpTest {
             assertEquals(40, report.copied());
             assertEquals(0, r.replicate().copied(), "an immediate second run copies nothing");
         }
-        assertEquals(4, workerThreads.size(), "each destination had its own worker: " + threadsPerRegion);
-        threadsPerRegion.values().forEach(t -> assertEquals(1, t.size(), "one worker per region: " + threadsPerRegion));
+        // the copies of all destinations start side by side (they share the source region's limit)
+        assertEquals(Set.of(WEST, EU, AP, CA), threadsPerRegion.keySet());
+        assertTrue(workerThreads.size() >= 4, "copies started on several threads: " + threadsPerRegion);
         assertExactlyOneLiveCopy(sources, regions);
         assertEquals(40, fx.count(COPY, SOURCE));
     }
@@ -342,8 +343,8 @@ class ReplicatorOverHttpTest {
         }
         assertEquals(List.of(Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(4)), waits);
         assertEquals(Duration.ofMinutes(7), Duration.between(start, fx.clock.instant()));
-        // plan listing + re-check + lookup after the copy + three polls
-        assertEquals(6, fx.count(DESCRIBE_BACKUPS, WEST));
+        // plan listing + lookup after the copy + three polls (replicate() does not look up again before copying)
+        assertEquals(5, fx.count(DESCRIBE_BACKUPS, WEST));
     }
 
     @Test
