@@ -153,12 +153,12 @@ final class ApplyRun {
     }
 
     /**
-     * Step 1: looks the plan's copies up once more just before copying, when the plan was handed in
-     * ({@code apply(plan)}): it may have been made hours ago, and another process or a person may have copied
-     * meanwhile. A plan made by the same {@code replicate()} call is milliseconds old and is not looked up again:
+     * Step 1: looks the plan's copies up once more just before copying, when the plan is older than
+     * {@link DefaultBackupReplicator#RECHECK_AFTER}: it may have waited for hours, and another process or a person
+     * may have copied meanwhile. A plan made moments ago (as {@code replicate()} makes it) is not looked up again:
      * this replicator's own copies are known to it (the in-flight memory), and a copy someone else starts in
-     * those milliseconds could as well start just after a re-check. A failure here is not fatal: the copies go
-     * ahead as planned.
+     * those moments could as well start just after a re-check. A failure here is not fatal: the copies go ahead
+     * as planned.
      */
     private Map<String, List<Backup>> recheck() {
         List<String> ids = items().filter(i -> i.planned.copies()).map(ItemRun::sourceBackupId).distinct()

@@ -44,6 +44,12 @@ public final class DefaultBackupReplicator implements BackupReplicator {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultBackupReplicator.class);
     /** How long a started copy that the destination does not list yet is remembered. */
     static final Duration IN_FLIGHT_GRACE = Duration.ofMinutes(30);
+    /**
+     * How old a plan must be for its copies to be looked up again just before copying. A plan made moments ago
+     * describes the destinations as they are, and this replicator knows its own copies (the in-flight memory); a
+     * plan that waited (for approval, or behind throttled retries) may not.
+     */
+    static final Duration RECHECK_AFTER = Duration.ofSeconds(30);
 
     private final ReplicatorConfig config;
     private final BackupStore store;
@@ -110,7 +116,7 @@ public final class DefaultBackupReplicator implements BackupReplicator {
         String runId = newRunId();
         return withRunId(runId, () -> {
             try (RunTasks tasks = RunTasks.of(config)) {
-                return run(plan(tasks), startedAt, runId, tasks, false);
+                return run(plan(tasks), startedAt, runId, tasks);
             }
         });
     }
@@ -233,7 +239,10 @@ public final class DefaultBackupReplicator implements BackupReplicator {
 
     @Override
     public RecoveryPointReport measureRecoveryPoints() {
-        RecoveryPointReport report = new RecoveryPointMeter(config, newRun()).measure();
+        RecoveryPointReport report;
+        try (RunTasks tasks = RunTasks.of(config)) {
+            report = new RecoveryPointMeter(config, newRun(), tasks).measure();
+        }
         LOG.info("Recovery points measured replicator={} worst={} points={}", config.name(), report.worst(),
                 report.points().size());
         listeners.fire("onRecoveryPointsMeasured", l -> l.onRecoveryPointsMeasured(report));
@@ -247,17 +256,13 @@ public final class DefaultBackupReplicator implements BackupReplicator {
         String runId = newRunId();
         return withRunId(runId, () -> {
             try (RunTasks tasks = RunTasks.of(config)) {
-                return run(plan, startedAt, runId, tasks, true);
+                return run(plan, startedAt, runId, tasks);
             }
         });
     }
 
-    /**
-     * @param recheck whether the copies are looked up again just before copying: for a plan handed in, which may
-     *                be old, not for one made by the same call
-     */
-    private ReplicationReport run(ReplicationPlan plan, Instant startedAt, String runId, RunTasks tasks,
-            boolean recheck) {
+    private ReplicationReport run(ReplicationPlan plan, Instant startedAt, String runId, RunTasks tasks) {
+        boolean recheck = Duration.between(plan.createdAt(), config.clock().instant()).compareTo(RECHECK_AFTER) > 0;
         Map<String, List<DestinationPlan>> byRegion = plan.destinations().stream()
                 .collect(Collectors.groupingBy(DestinationPlan::destinationRegion, LinkedHashMap::new,
                         Collectors.toList()));

@@ -14,11 +14,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Future;
 
 /**
  * Measures the recovery point each region holds per cluster. Every READY copy of the cluster from the
@@ -27,10 +29,12 @@ import java.util.TreeSet;
 final class RecoveryPointMeter {
     private final ReplicatorConfig config;
     private final StoreCalls calls;
+    private final RunTasks tasks;
 
-    RecoveryPointMeter(ReplicatorConfig config, StoreCalls calls) {
+    RecoveryPointMeter(ReplicatorConfig config, StoreCalls calls, RunTasks tasks) {
         this.config = config;
         this.calls = calls;
+        this.tasks = tasks;
     }
 
     RecoveryPointReport measure() {
@@ -41,6 +45,12 @@ final class RecoveryPointMeter {
         Set<String> clusters = new TreeSet<>();
         Set<String> gone = new TreeSet<>();
         Failure sourceFailure = null;
+        // the destinations are read side by side with the source's clusters
+        Map<String, Future<List<Backup>>> destinationListings = new LinkedHashMap<>();
+        for (String region : config.destinationRegions()) {
+            destinationListings.put(region, tasks.start(() -> calls.listBackups(region, null,
+                    BackupFilter.states(BackupState.READY))));
+        }
         try {
             SourceClusters.Resolved resolved = SourceClusters.resolve(config, calls);
             clusters.addAll(resolved.present());
@@ -54,7 +64,7 @@ final class RecoveryPointMeter {
         Map<String, Failure> regionFailures = new HashMap<>();
         for (String region : config.destinationRegions()) {
             try {
-                readyByRegion.put(region, calls.listBackups(region, null, BackupFilter.states(BackupState.READY)));
+                readyByRegion.put(region, RunTasks.join(destinationListings.get(region)));
             } catch (CallFailedException e) {
                 regionFailures.put(region, e.failure());
             }

@@ -120,12 +120,13 @@ class ListingCostsOverHttpTest {
     }
 
     @Test
-    void applyLooksTheCopiesUpAgainBecauseAPlanHandedInMayBeOld() {
+    void applyLooksTheCopiesUpAgainWhenThePlanWaited() {
         backups(2);
         try (BackupReplicator r = fx.replicator(store, WEST).build()) {
             ReplicationPlan plan = r.plan();
             assertEquals(4, plan.copyCount());
-            // meanwhile a person copies one of the backups by hand
+            // the plan waits an hour for approval; meanwhile a person copies one of the backups by hand
+            fx.clock.advance(Duration.ofHours(1));
             Backup byHand = sources.get(0);
             fx.model().copyBackupToRegion(SOURCE, byHand.backupId(), WEST, Map.of());
             fx.requests().clear();
