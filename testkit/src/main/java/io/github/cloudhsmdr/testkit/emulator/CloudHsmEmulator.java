@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * An emulator of the AWS CloudHSM v2 control-plane API on loopback: the real wire protocol (AWS JSON 1.1,
@@ -52,7 +53,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Controls: the {@link #model() model} (seed clusters and backups, clock, copy delay and completion,
  * visibility delay), {@link #faults() fault injection} (seeded), an {@link #accessPolicy(AccessPolicy) access
- * policy}, and the {@link #requestLog() request log}.
+ * policy}, a {@link #rateLimit(String, double, int) rate limit per region}, and the {@link #requestLog() request
+ * log}.
  *
  * <p>The access policy is evaluated per operation on the resource's region-scoped ARN with the tags the
  * operation carries ({@code aws:RequestTag}, {@code aws:TagKeys}) and the resource's tags ({@code aws:ResourceTag}).
@@ -63,6 +65,29 @@ import java.util.concurrent.atomic.AtomicInteger;
  * needs {@code cloudhsm:TagResource} on {@code arn:...:cluster/*} of the request's region. A request on a
  * resource that does not exist, denied only for lack of resource tags, is answered not-found. Latency faults wait through the {@link Sleeper} given to
  * the builder, so tests can record instead of sleeping.
+ *
+ * <p><b>Rate limit.</b> Like AWS, which limits the control-plane API per account and region, the emulator can
+ * limit the requests each region serves: {@link Builder#rateLimit(double, int)} gives every region its own token
+ * bucket, {@link #rateLimit(String, double, int)} sets or overrides one region's at runtime, {@link #noRateLimit()}
+ * removes every limit (the default is none). A bucket holds at most {@code burst} tokens, starts full and refills
+ * continuously at {@code requestsPerSecond}; each request takes one token. A request that finds the bucket empty
+ * is answered as AWS answers it, HTTP 400 {@code ThrottlingException} with
+ * {@code com.amazon.coral.availability#ThrottlingException} in {@code __type} (so the SDK's
+ * {@code isThrottlingException()} is true), takes no token, and changes nothing: the bucket is checked after the
+ * front-end checks and the injected latency (a refused request still costs its round trip) and before injected
+ * faults, the access policy and the model. Refused requests are in the {@link #requestLog() request log} like
+ * any error, with error code {@code ThrottlingException}, and counted by {@link #rateLimited()}; they are not
+ * injected faults. Every request counts, whatever its operation; CopyBackupToRegion counts against the
+ * <em>source</em> region, whose endpoint it is sent to. Refills follow the ticker given to
+ * {@link Builder#ticker(LongSupplier)} (default {@link System#nanoTime()}), so tests advance time instead of
+ * sleeping:
+ *
+ * <pre>{@code
+ * AtomicLong nanos = new AtomicLong();
+ * CloudHsmEmulator emulator = CloudHsmEmulator.builder().rateLimit(2.0, 3).ticker(nanos::get).start();
+ * // three requests to us-east-1 are served, the fourth is throttled; after
+ * nanos.addAndGet(500_000_000L); // half a second: one more token
+ * }</pre>
  *
  * <p>Thread-safe. {@link #close()} stops the server and releases withheld responses.
  */
@@ -85,6 +110,7 @@ public final class CloudHsmEmulator implements AutoCloseable {
     private final String host;
     private final int requestedPort;
     private final Set<CountDownLatch> held = ConcurrentHashMap.newKeySet();
+    private final RateLimiter rateLimiter;
     private volatile AccessPolicy accessPolicy;
     private volatile CopyTagCheck copyTagCheck = CopyTagCheck.SOURCE_BACKUP;
 
@@ -116,6 +142,7 @@ public final class CloudHsmEmulator implements AutoCloseable {
         this.host = b.host;
         this.requestedPort = b.port;
         this.accessPolicy = b.accessPolicy;
+        this.rateLimiter = new RateLimiter(b.ticker, b.rateLimit);
     }
 
     /** @return a builder: loopback, ephemeral port, a new model on the system clock, seed 42. */
@@ -225,6 +252,58 @@ public final class CloudHsmEmulator implements AutoCloseable {
         return sleeper;
     }
 
+    RateLimiter rateLimiter() {
+        return rateLimiter;
+    }
+
+    /**
+     * Sets or replaces the rate limit of one region, at runtime: the region gets a new, full bucket of
+     * {@code burst} tokens refilled at {@code requestsPerSecond}; other regions keep theirs. Takes effect for the
+     * next request; see the class documentation.
+     *
+     * @param region            the region, e.g. {@code us-east-1}
+     * @param requestsPerSecond the sustained rate, a finite number greater than 0
+     * @param burst             the most requests served at once after a quiet period, at least 1
+     * @return this emulator
+     * @throws IllegalArgumentException naming the argument when the region is not a region id, the rate is not
+     *                                  positive and finite, or the burst is less than 1
+     */
+    public CloudHsmEmulator rateLimit(String region, double requestsPerSecond, int burst) {
+        rateLimiter.region(region, new RateLimiter.Limit(requestsPerSecond, burst));
+        return this;
+    }
+
+    /**
+     * Sets the rate limit of every region that has none of its own (see {@link #rateLimit(String, double, int)}),
+     * at runtime: each region gets a new, full bucket of its own.
+     *
+     * @param requestsPerSecond the sustained rate per region, a finite number greater than 0
+     * @param burst             the most requests a region serves at once after a quiet period, at least 1
+     * @return this emulator
+     * @throws IllegalArgumentException naming the argument when the rate is not positive and finite or the burst
+     *                                  is less than 1
+     */
+    public CloudHsmEmulator rateLimit(double requestsPerSecond, int burst) {
+        rateLimiter.everyRegion(new RateLimiter.Limit(requestsPerSecond, burst));
+        return this;
+    }
+
+    /**
+     * Removes every rate limit (the one of every region and those of single regions); takes effect for the next
+     * request.
+     *
+     * @return this emulator
+     */
+    public CloudHsmEmulator noRateLimit() {
+        rateLimiter.none();
+        return this;
+    }
+
+    /** @return how many requests the rate limit refused since the emulator was built */
+    public long rateLimited() {
+        return rateLimiter.refused();
+    }
+
     /**
      * A client builder for {@code region} pointed at this emulator: static credentials
      * {@code AKIDEXAMPLE}/{@code secret}, the URL-connection HTTP client, endpoint override. The caller builds,
@@ -303,8 +382,38 @@ public final class CloudHsmEmulator implements AutoCloseable {
         private int port;
         private Sleeper sleeper = Sleeper.SYSTEM;
         private AccessPolicy accessPolicy = AccessPolicy.allowAll();
+        private RateLimiter.Limit rateLimit;
+        private LongSupplier ticker = System::nanoTime;
 
         private Builder() {
+        }
+
+        /**
+         * Limits the requests of every region, each region with its own token bucket of {@code burst} tokens
+         * refilled at {@code requestsPerSecond} (default: no limit). A request that finds its region's bucket empty
+         * is answered HTTP 400 {@code ThrottlingException}; see {@link CloudHsmEmulator}.
+         *
+         * @param requestsPerSecond the sustained rate per region, a finite number greater than 0
+         * @param burst             the most requests a region serves at once after a quiet period, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException naming the argument when the rate is not positive and finite or the
+         *                                  burst is less than 1
+         */
+        public Builder rateLimit(double requestsPerSecond, int burst) {
+            this.rateLimit = new RateLimiter.Limit(requestsPerSecond, burst);
+            return this;
+        }
+
+        /**
+         * The time source of the rate limit's refills, in nanoseconds like {@link System#nanoTime()} (the
+         * default); give a settable one in tests, so they advance time instead of sleeping.
+         *
+         * @param nanoTime the ticker
+         * @return this builder
+         */
+        public Builder ticker(LongSupplier nanoTime) {
+            this.ticker = Objects.requireNonNull(nanoTime, "nanoTime");
+            return this;
         }
 
         /** Serves this model (e.g. one shared with an {@code InMemoryBackupStore}); default a new one. */

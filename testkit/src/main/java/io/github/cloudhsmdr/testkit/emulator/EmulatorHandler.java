@@ -36,8 +36,8 @@ import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 
 /**
- * Serves one CloudHSM v2 request: front-end checks (target, SigV4 credential scope, JSON), injected faults,
- * the access policy, then the operation on the model.
+ * Serves one CloudHSM v2 request: front-end checks (target, SigV4 credential scope, JSON), injected latency, the
+ * region's rate limit, injected faults, the access policy, then the operation on the model.
  */
 final class EmulatorHandler implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(EmulatorHandler.class);
@@ -123,6 +123,10 @@ final class EmulatorHandler implements HttpHandler {
             if (!latency.isZero()) {
                 emulator.faults().recordInjected(FaultInjector.Kind.LATENCY);
                 emulator.sleeper().sleep(latency);
+            }
+            if (!emulator.rateLimiter().tryAcquire(region)) {
+                // as AWS answers it; nothing below (faults, access policy, model) sees the request
+                throw CloudHsmModelException.of(CloudHsmModelException.THROTTLING, "Rate exceeded");
             }
             emulator.faults().beforeOperation(operation, region);
             response = Wire.write(operations.get(operation).apply(region, body));

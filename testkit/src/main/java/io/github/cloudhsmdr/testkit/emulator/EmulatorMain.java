@@ -14,14 +14,16 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * java -cp ... io.github.cloudhsmdr.testkit.emulator.EmulatorMain [--host 127.0.0.1] [--port 0] [--seed 42]
- *     [--regions us-east-1,us-west-2] [--seed-demo-data] [--access-policy policy.json]
+ *     [--regions us-east-1,us-west-2] [--seed-demo-data] [--access-policy policy.json] [--rate-limit 20:20]
  * </pre>
  *
  * <p>The first line on standard output is {@code endpoint=http://host:port}. {@code --regions} lists the regions
  * of the demo: the first is where {@code --seed-demo-data} puts clusters and backups ({@link DemoData}); the
  * server itself answers every valid region. {@code --access-policy} puts an IAM identity policy (JSON, e.g. one
  * printed by {@code IamPolicies}) in force ({@link AccessPolicy#fromJson(String)}); without it everything is
- * allowed. Exit status 2 on bad arguments.
+ * allowed. {@code --rate-limit RATE:BURST} gives every region a token bucket of {@code BURST} requests refilled at
+ * {@code RATE} requests per second ({@link CloudHsmEmulator.Builder#rateLimit(double, int)}); without it there is
+ * no limit. Exit status 2 on bad arguments.
  */
 public final class EmulatorMain {
     private static final Pattern REGION =
@@ -32,7 +34,11 @@ public final class EmulatorMain {
 
     /** Options of the command line. */
     record Options(String host, int port, long seed, List<String> regions, boolean seedDemoData, boolean help,
-                   AccessPolicy accessPolicy) {
+                   AccessPolicy accessPolicy, RateLimiter.Limit rateLimit) {
+        Options(String host, int port, long seed, List<String> regions, boolean seedDemoData, boolean help,
+                AccessPolicy accessPolicy) {
+            this(host, port, seed, regions, seedDemoData, help, accessPolicy, null);
+        }
     }
 
     /** Parses the command line; throws {@link IllegalArgumentException} naming the bad option. */
@@ -44,6 +50,7 @@ public final class EmulatorMain {
         boolean demo = false;
         boolean help = false;
         AccessPolicy policy = AccessPolicy.allowAll();
+        RateLimiter.Limit rateLimit = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -78,6 +85,9 @@ public final class EmulatorMain {
                 case "--access-policy":
                     policy = readPolicy(value(args, ++i, a));
                     break;
+                case "--rate-limit":
+                    rateLimit = rateLimit(value(args, ++i, a));
+                    break;
                 case "--seed-demo-data":
                     demo = true;
                     break;
@@ -89,7 +99,29 @@ public final class EmulatorMain {
                     throw new IllegalArgumentException("Unknown option '" + a + "'");
             }
         }
-        return new Options(host, port, seed, regions, demo, help, policy);
+        return new Options(host, port, seed, regions, demo, help, policy, rateLimit);
+    }
+
+    private static RateLimiter.Limit rateLimit(String v) {
+        int colon = v.indexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("--rate-limit must be RATE:BURST (requests per second and the most at "
+                    + "once, e.g. 20:20), was '" + v + "'");
+        }
+        double rate;
+        int burst;
+        try {
+            rate = Double.parseDouble(v.substring(0, colon));
+            burst = Integer.parseInt(v.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--rate-limit must be RATE:BURST with a number of requests per second "
+                    + "and a whole burst, e.g. 20:20, was '" + v + "'", e);
+        }
+        try {
+            return new RateLimiter.Limit(rate, burst);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--rate-limit '" + v + "': " + e.getMessage(), e);
+        }
     }
 
     private static AccessPolicy readPolicy(String file) {
@@ -124,13 +156,18 @@ public final class EmulatorMain {
 
     static void usage(PrintStream out) {
         out.println("usage: EmulatorMain [--host 127.0.0.1] [--port 0] [--seed 42] "
-                + "[--regions us-east-1,us-west-2] [--seed-demo-data] [--access-policy policy.json]");
+                + "[--regions us-east-1,us-west-2] [--seed-demo-data] [--access-policy policy.json] "
+                + "[--rate-limit RATE:BURST]");
     }
 
     /** Builds, seeds (when asked) and starts the emulator the options describe. */
     static CloudHsmEmulator start(Options o) {
-        CloudHsmEmulator emulator = CloudHsmEmulator.builder().host(o.host()).port(o.port()).seed(o.seed())
-                .accessPolicy(o.accessPolicy()).build();
+        CloudHsmEmulator.Builder builder = CloudHsmEmulator.builder().host(o.host()).port(o.port()).seed(o.seed())
+                .accessPolicy(o.accessPolicy());
+        if (o.rateLimit() != null) {
+            builder.rateLimit(o.rateLimit().requestsPerSecond(), o.rateLimit().burst());
+        }
+        CloudHsmEmulator emulator = builder.build();
         if (o.seedDemoData()) {
             DemoData.seed(emulator.model(), o.regions().get(0));
         }
@@ -165,7 +202,8 @@ public final class EmulatorMain {
         }, "cloudhsm-emulator-shutdown"));
         System.out.println("endpoint=" + emulator.endpoint());
         System.out.println("regions=" + String.join(",", o.regions()) + " seed=" + o.seed()
-                + (o.seedDemoData() ? " demo-data=" + o.regions().get(0) : ""));
+                + (o.seedDemoData() ? " demo-data=" + o.regions().get(0) : "")
+                + (o.rateLimit() != null ? " rate-limit=" + o.rateLimit() + " per region" : ""));
         System.out.flush();
         done.await();
     }

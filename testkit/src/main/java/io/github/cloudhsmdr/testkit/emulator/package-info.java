@@ -8,7 +8,8 @@
  * {@link io.github.cloudhsmdr.testkit.emulator.CloudHsmEmulatorExtension} (JUnit 5),
  * {@link io.github.cloudhsmdr.testkit.emulator.EmulatorMain} (standalone process) and
  * {@link io.github.cloudhsmdr.testkit.emulator.DemoData}. Fault injection is
- * {@link io.github.cloudhsmdr.testkit.FaultInjector}.
+ * {@link io.github.cloudhsmdr.testkit.FaultInjector}; a per-region rate limit (token buckets answering
+ * {@code ThrottlingException}) is set on the emulator's builder or at runtime.
  *
  * <pre>{@code
  * try (CloudHsmEmulator emulator = CloudHsmEmulator.builder().clock(clock).seed(7).start();

@@ -33,6 +33,25 @@ class EmulatorMainTest {
     }
 
     @Test
+    void givesEveryRegionTheRateLimitOfTheCommandLine() {
+        EmulatorMain.Options o = EmulatorMain.parse("--rate-limit", "2.5:4");
+        assertEquals(new RateLimiter.Limit(2.5, 4), o.rateLimit());
+        assertEquals(null, EmulatorMain.parse().rateLimit());
+        try (CloudHsmEmulator e = EmulatorMain.start(EmulatorMain.parse("--rate-limit", "1:1"))) {
+            assertEquals(new RateLimiter.Limit(1.0, 1), e.rateLimiter().limitOf("us-east-1"));
+            assertEquals(new RateLimiter.Limit(1.0, 1), e.rateLimiter().limitOf("eu-west-1"));
+        }
+        assertEquals("--rate-limit must be RATE:BURST (requests per second and the most at once, e.g. 20:20), "
+                + "was '20'", assertThrows(IllegalArgumentException.class,
+                () -> EmulatorMain.parse("--rate-limit", "20")).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> EmulatorMain.parse("--rate-limit", "x:1"))
+                .getMessage().contains("'x:1'"));
+        assertEquals("--rate-limit '5:0': burst must be at least 1 (the requests a full bucket serves at once), "
+                + "was 0", assertThrows(IllegalArgumentException.class,
+                () -> EmulatorMain.parse("--rate-limit", "5:0")).getMessage());
+    }
+
+    @Test
     void rejectsBadOptionsNamingThem() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> EmulatorMain.parse("--port", "x"))
                 .getMessage().contains("--port"));
