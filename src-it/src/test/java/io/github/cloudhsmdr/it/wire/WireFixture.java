@@ -52,8 +52,14 @@ final class WireFixture implements AutoCloseable {
     private final List<AwsBackupStore> stores = new ArrayList<>();
 
     WireFixture(long seed) {
+        this(seed, b -> b);
+    }
+
+    /** @param settings more emulator settings (e.g. a rate limit on the fixture's clock) */
+    WireFixture(long seed, UnaryOperator<CloudHsmEmulator.Builder> settings) {
         this.seed = seed;
-        this.emulator = CloudHsmEmulator.builder().clock(clock).seed(seed).sleeper(clock::advance).start();
+        this.emulator = settings.apply(CloudHsmEmulator.builder().clock(clock).seed(seed).sleeper(clock::advance))
+                .start();
         LOG.info("emulator {} seed={}", emulator.endpoint(), seed);
     }
 
