@@ -367,9 +367,9 @@ final class ApplyRun {
         }
         Map<String, Backup> now;
         try {
-            now = calls.listBackups(region, null, BackupFilter.backupIds(toDelete.stream()
-                    .map(RetentionDecision::backupId).toList())).stream()
-                    .collect(Collectors.toMap(Backup::backupId, b -> b, (a, b) -> a));
+            // the plan's inventory may be minutes old (a wait for READY): what is deleted is looked at again
+            now = listings.backups(calls, tasks, region, toDelete.stream().map(RetentionDecision::backupId).toList())
+                    .stream().collect(Collectors.toMap(Backup::backupId, b -> b, (a, b) -> a));
         } catch (CallFailedException e) {
             p.retentionNote = "deferred: looking up the copies to delete in " + region + " failed: "
                     + e.failure().message();

@@ -13,6 +13,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.IntPredicate;
 
 /**
@@ -104,17 +105,32 @@ final class Listings {
      */
     List<Backup> copiesOf(StoreCalls calls, RunTasks tasks, String region, Collection<String> sourceBackupIds,
             int added) {
-        if (sourceBackupIds.isEmpty()) {
+        return cheaper(calls, tasks, region, sourceBackupIds, added, BackupFilter::sourceBackupIds,
+                Backup::originBackup);
+    }
+
+    /**
+     * The backups {@code backupIds} of {@code region}, asked the cheaper way (as {@link #copiesOf}).
+     *
+     * @throws CallFailedException when a listing fails
+     */
+    List<Backup> backups(StoreCalls calls, RunTasks tasks, String region, Collection<String> backupIds) {
+        return cheaper(calls, tasks, region, backupIds, 0, BackupFilter::backupIds, Backup::backupId);
+    }
+
+    private List<Backup> cheaper(StoreCalls calls, RunTasks tasks, String region, Collection<String> ids, int added,
+            Function<List<String>, BackupFilter> filter, Function<Backup, String> key) {
+        if (ids.isEmpty()) {
             return List.of();
         }
         OptionalLong size = knownSize(region);
-        if (size.isPresent() && wholeCost(size.getAsLong() + added) < filteredCost(sourceBackupIds.size())) {
+        if (size.isPresent() && wholeCost(size.getAsLong() + added) < filteredCost(ids.size())) {
             List<Backup> all = calls.listBackups(region, null, BackupFilter.ALL);
             listedWhole(region, all.size());
-            Set<String> wanted = Set.copyOf(sourceBackupIds);
-            return all.stream().filter(b -> b.originBackup() != null && wanted.contains(b.originBackup())).toList();
+            Set<String> wanted = Set.copyOf(ids);
+            return all.stream().filter(b -> key.apply(b) != null && wanted.contains(key.apply(b))).toList();
         }
-        return filtered(calls, tasks, region, sourceBackupIds);
+        return filtered(calls, tasks, region, ids, filter);
     }
 
     /**
@@ -124,13 +140,18 @@ final class Listings {
      * @throws CallFailedException when a listing fails
      */
     List<Backup> filtered(StoreCalls calls, RunTasks tasks, String region, Collection<String> sourceBackupIds) {
-        List<String> ids = new ArrayList<>(new TreeSet<>(sourceBackupIds));
+        return filtered(calls, tasks, region, sourceBackupIds, BackupFilter::sourceBackupIds);
+    }
+
+    private List<Backup> filtered(StoreCalls calls, RunTasks tasks, String region, Collection<String> values,
+            Function<List<String>, BackupFilter> filter) {
+        List<String> ids = new ArrayList<>(new TreeSet<>(values));
         List<List<String>> parts = new ArrayList<>();
         for (int i = 0; i < ids.size(); i += idsPerRequest) {
             parts.add(ids.subList(i, Math.min(ids.size(), i + idsPerRequest)));
         }
         Map<String, Backup> byId = new LinkedHashMap<>();
-        tasks.map(parts, parallelism, part -> calls.listBackups(region, null, BackupFilter.sourceBackupIds(part)))
+        tasks.map(parts, parallelism, part -> calls.listBackups(region, null, filter.apply(part)))
                 .forEach(listing -> listing.forEach(b -> byId.putIfAbsent(b.backupId(), b)));
         return new ArrayList<>(byId.values());
     }
