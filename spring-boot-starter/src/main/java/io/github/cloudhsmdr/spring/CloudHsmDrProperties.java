@@ -102,7 +102,10 @@ public class CloudHsmDrProperties {
         /** How many destinations a run works on at once, 1 to 64 (default 4). */
         private Integer maxConcurrentDestinations;
 
-        /** How many calls go to one region at once, 1 to 16 (default 2). */
+        /**
+         * The most calls that go to one region at once, 1 to 16 (default 8): the ceiling of a limit that starts at 2,
+         * grows while calls succeed and halves when the region throttles.
+         */
         private Integer maxConcurrentCallsPerRegion;
 
         /** Retention of the copies this replicator made; without any keep rule, copies are kept. */
@@ -214,12 +217,12 @@ public class CloudHsmDrProperties {
             this.maxConcurrentDestinations = maxConcurrentDestinations;
         }
 
-        /** @return the per-region call concurrency, or null for the default. */
+        /** @return the ceiling of the per-region call concurrency, or null for the default. */
         public Integer getMaxConcurrentCallsPerRegion() {
             return maxConcurrentCallsPerRegion;
         }
 
-        /** @param maxConcurrentCallsPerRegion the per-region call concurrency */
+        /** @param maxConcurrentCallsPerRegion the ceiling of the per-region call concurrency */
         public void setMaxConcurrentCallsPerRegion(Integer maxConcurrentCallsPerRegion) {
             this.maxConcurrentCallsPerRegion = maxConcurrentCallsPerRegion;
         }
