@@ -3,7 +3,7 @@ package io.github.cloudhsmdr.internal;
 import io.github.cloudhsmdr.Failure;
 
 /** A store call failed for good (after its retries): carries the {@link Failure} for the report. */
-final class CallFailedException extends RuntimeException {
+class CallFailedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final transient Failure failure;
 

@@ -1,6 +1,8 @@
 package io.github.cloudhsmdr.internal;
 
+import io.github.cloudhsmdr.Failure;
 import io.github.cloudhsmdr.ReplicatorConfig;
+import io.github.cloudhsmdr.ServiceErrorKind;
 import org.slf4j.MDC;
 
 import java.util.ArrayList;
@@ -82,7 +84,7 @@ final class RunTasks implements AutoCloseable {
      * Applies {@code body} to every item, at most {@code parallelism} at once, and returns the results in the
      * items' order. The first exception thrown by a body is rethrown as it was, once every item has ended. When
      * the caller is interrupted while it waits, the items still running are interrupted and an
-     * {@link IllegalStateException} is thrown, with the interrupt flag kept.
+     * {@link InterruptedRunException} is thrown, with the interrupt flag kept.
      */
     <T, R> List<R> map(List<T> items, int parallelism, Function<T, R> body) {
         if (items.size() <= 1 || parallelism <= 1 || pool == null) {
@@ -124,7 +126,7 @@ final class RunTasks implements AutoCloseable {
 
     /**
      * Waits for {@code future} and returns its value; an exception of the task is rethrown as it was thrown
-     * (unchecked), an interrupt is kept and reported as an {@link IllegalStateException}.
+     * (unchecked), an interrupt is kept and reported as an {@link InterruptedRunException}.
      */
     static <T> T join(Future<T> future) {
         try {
@@ -151,12 +153,16 @@ final class RunTasks implements AutoCloseable {
         return new IllegalStateException(cause);
     }
 
-    /** The thread that waited for the run's tasks was interrupted; its interrupt flag is set again. */
-    static final class InterruptedRunException extends IllegalStateException {
+    /**
+     * The thread that waited for the run's tasks was interrupted (its interrupt flag is set again): a call that
+     * failed for good, so that the plan or the pair reports it like any other failure.
+     */
+    static final class InterruptedRunException extends CallFailedException {
         private static final long serialVersionUID = 1L;
 
         InterruptedRunException(InterruptedException cause) {
-            super("interrupted while waiting for the run's calls", cause);
+            super(new Failure(ServiceErrorKind.UNKNOWN, "Replicate", "interrupted while waiting for the run's calls",
+                    0), cause);
         }
     }
 
