@@ -13,15 +13,24 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
+import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -48,6 +57,12 @@ import java.util.stream.Collectors;
  * {@link #hsmQuota(int)} (CloudHsmResourceLimitExceededException), {@link #failNextClusterDeletions(int)} and
  * {@link #failNextHsmDeletions(int)}.
  *
+ * <p>Scales to hundreds of thousands of backups: each region keeps its backups indexed by id, by cluster, by source
+ * backup and by state, in the order DescribeBackups serves them (creation time, then id), so a page of
+ * DescribeBackups costs about its size, read from the most selective index the filter allows; its NextToken carries
+ * the last key served. Copies complete and deletions expire from queues ordered by due time, not by a walk of every
+ * backup on every call.
+ *
  * <p>Thread-safe: every operation holds the model's lock.
  */
 public final class CloudHsmModel {
@@ -71,7 +86,14 @@ public final class CloudHsmModel {
 
     private final Clock clock;
     private final Random random;
-    private final Map<String, Map<String, Entry>> backups = new TreeMap<>();
+    private final Map<String, RegionBackups> backups = new TreeMap<>();
+    /** Copies in progress, by the time they complete; stale items are skipped when they come due. */
+    private final PriorityQueue<Due> completions = new PriorityQueue<>();
+    /** PENDING_DELETION backups, by their DeleteTimestamp; stale items are skipped when they come due. */
+    private final PriorityQueue<Due> expiries = new PriorityQueue<>();
+    /** Copies made invisible for a while by the copy visibility delay (cleared by {@link #completeCopies()}). */
+    private final Set<Entry> delayedVisibility = Collections.newSetFromMap(new IdentityHashMap<>());
+    private long dueSequence;
     private final Map<String, Map<String, Cluster>> clusters = new TreeMap<>();
     private Duration copyDelay = Duration.ofMinutes(10);
     private Duration copyVisibilityDelay = Duration.ZERO;
@@ -139,15 +161,125 @@ public final class CloudHsmModel {
         }
     }
 
+    /**
+     * One backup as stored. Its sort key (creation time, then id) and the fields the indexes use (cluster, source
+     * backup) never change while it is stored; its state does, through {@link #set(Entry, Backup)}.
+     */
     private static final class Entry {
+        final RegionBackups home;
+        final Instant created;
+        final String id;
         Backup backup;
         Instant readyAt;
         boolean failOnCompletion;
         boolean stripTagsOnCompletion;
         Instant visibleAt;
+        /** True once another backup with the same id replaced this one: its queued transitions are void. */
+        boolean removed;
 
-        Entry(Backup backup) {
+        Entry(RegionBackups home, Backup backup) {
+            this.home = home;
+            this.created = backup.createTimestamp();
+            this.id = backup.backupId();
             this.backup = backup;
+        }
+
+        /** A key only, to position a cursor in a sorted index. */
+        Entry(Instant created, String id) {
+            this.home = null;
+            this.created = created;
+            this.id = id;
+        }
+    }
+
+    /** The order DescribeBackups serves backups in, oldest first: creation time (none first), then id. */
+    private static final Comparator<Entry> ORDER = (a, b) -> {
+        if (a.created == null || b.created == null) {
+            if (a.created != b.created) {
+                return a.created == null ? -1 : 1;
+            }
+        } else {
+            int c = a.created.compareTo(b.created);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return a.id.compareTo(b.id);
+    };
+
+    /**
+     * The backups of one region, in insertion order (what {@link #backupsIn(String)} answers), and the indexes
+     * DescribeBackups reads: every backup in {@link #ORDER}, and the same by cluster, by state and by source backup.
+     */
+    private static final class RegionBackups {
+        final Map<String, Entry> byId = new LinkedHashMap<>();
+        final NavigableSet<Entry> sorted = new TreeSet<>(ORDER);
+        final Map<String, NavigableSet<Entry>> byCluster = new HashMap<>();
+        final Map<BackupState, NavigableSet<Entry>> byState = new EnumMap<>(BackupState.class);
+        /** Copies by source backup id, unordered: a source has few copies in a region. */
+        final Map<String, List<Entry>> bySource = new HashMap<>();
+        int copies;
+
+        void index(Entry e) {
+            sorted.add(e);
+            String cluster = e.backup.clusterId();
+            if (cluster != null) {
+                byCluster.computeIfAbsent(cluster, k -> new TreeSet<>(ORDER)).add(e);
+            }
+            byState.computeIfAbsent(e.backup.state(), k -> new TreeSet<>(ORDER)).add(e);
+            String source = e.backup.sourceBackup();
+            if (source != null) {
+                bySource.computeIfAbsent(source, k -> new ArrayList<>(1)).add(e);
+                copies++;
+            }
+        }
+
+        void unindex(Entry e) {
+            sorted.remove(e);
+            String cluster = e.backup.clusterId();
+            if (cluster != null) {
+                removeFrom(byCluster, cluster, e);
+            }
+            removeFrom(byState, e.backup.state(), e);
+            String source = e.backup.sourceBackup();
+            if (source != null) {
+                List<Entry> list = bySource.get(source);
+                if (list != null && list.remove(e)) {
+                    copies--;
+                    if (list.isEmpty()) {
+                        bySource.remove(source);
+                    }
+                }
+            }
+        }
+
+        void stateChanged(Entry e, BackupState from, BackupState to) {
+            removeFrom(byState, from, e);
+            byState.computeIfAbsent(to, k -> new TreeSet<>(ORDER)).add(e);
+        }
+
+        List<Entry> copiesOf(String sourceBackupId) {
+            List<Entry> list = bySource.get(sourceBackupId);
+            return list == null ? List.of() : List.copyOf(list);
+        }
+
+        private static <K> void removeFrom(Map<K, NavigableSet<Entry>> index, K key, Entry e) {
+            NavigableSet<Entry> set = index.get(key);
+            if (set != null) {
+                set.remove(e);
+                if (set.isEmpty()) {
+                    index.remove(key);
+                }
+            }
+        }
+    }
+
+    /** A backup's transition that falls due at {@code at}; ties in the order they were queued. */
+    private record Due(Instant at, long sequence, Entry entry) implements Comparable<Due> {
+        @Override
+        public int compareTo(Due o) {
+            int c = at.compareTo(o.at);
+            return c != 0 ? c : Long.compare(sequence, o.sequence);
         }
     }
 
@@ -223,20 +355,23 @@ public final class CloudHsmModel {
 
     /** Completes every copy in progress now: READY, or DELETED for copies told to fail. */
     public synchronized void completeCopies() {
-        for (Map<String, Entry> region : backups.values()) {
-            for (Entry e : region.values()) {
-                if (e.readyAt != null && e.backup.state() == BackupState.CREATE_IN_PROGRESS) {
-                    complete(e);
-                }
-                e.visibleAt = null;
+        for (Due d : completions) {
+            Entry e = d.entry();
+            if (!e.removed && e.readyAt != null && e.backup.state() == BackupState.CREATE_IN_PROGRESS) {
+                complete(e);
             }
         }
+        completions.clear();
+        for (Entry e : delayedVisibility) {
+            e.visibleAt = null;
+        }
+        delayedVisibility.clear();
     }
 
     /** Makes the copy of {@code sourceBackupId} in {@code destinationRegion} fail (turn DELETED) now. */
     public synchronized void failCopy(String destinationRegion, String sourceBackupId) {
-        for (Entry e : regionBackups(destinationRegion).values()) {
-            if (sourceBackupId.equals(e.backup.sourceBackup()) && e.backup.state() == BackupState.CREATE_IN_PROGRESS) {
+        for (Entry e : regionBackups(destinationRegion).copiesOf(sourceBackupId)) {
+            if (e.backup.state() == BackupState.CREATE_IN_PROGRESS) {
                 e.failOnCompletion = true;
                 complete(e);
             }
@@ -363,7 +498,7 @@ public final class CloudHsmModel {
         requireId(BACKUP_ID, backup.backupId(), "BackupId");
         Backup b = backup.backupArn() != null ? backup
                 : backup.toBuilder().backupArn(arn(backup.region(), backup.backupId())).build();
-        regionBackups(b.region()).put(b.backupId(), new Entry(b));
+        store(b);
         return b;
     }
 
@@ -371,14 +506,14 @@ public final class CloudHsmModel {
     public synchronized List<Backup> allBackups() {
         refresh();
         List<Backup> all = new ArrayList<>();
-        backups.values().forEach(r -> r.values().forEach(e -> all.add(e.backup)));
+        backups.values().forEach(r -> r.byId.values().forEach(e -> all.add(e.backup)));
         return all;
     }
 
     /** @return every backup in {@code region}, as stored (no visibility delay applied). */
     public synchronized List<Backup> backupsIn(String region) {
         refresh();
-        return regionBackups(region).values().stream().map(e -> e.backup).collect(Collectors.toList());
+        return regionBackups(region).byId.values().stream().map(e -> e.backup).collect(Collectors.toList());
     }
 
     /** @return the backup with this id in {@code region}, as stored. */
@@ -403,7 +538,7 @@ public final class CloudHsmModel {
             return c == null || "DELETED".equals(c.state()) ? java.util.Optional.empty()
                     : java.util.Optional.of(c.tags());
         }
-        Entry e = regionBackups(region).get(resourceId);
+        Entry e = regionBackups(region).byId.get(resourceId);
         return e == null || e.backup.state() == BackupState.DELETED ? java.util.Optional.empty()
                 : java.util.Optional.of(e.backup.tags());
     }
@@ -411,7 +546,10 @@ public final class CloudHsmModel {
     // ----------------------------------------------------------------------------------------- operations
 
     /**
-     * DescribeBackups.
+     * DescribeBackups: the visible backups of {@code region} that match {@code filter}, by creation time then id.
+     * A NextToken is answered while more backups match after the page; it resumes after the last backup served,
+     * so backups added or changed between pages neither repeat nor shift the pages after it (a token of the form
+     * {@code page-<offset>}, without a key, still resumes at that offset).
      *
      * @param sortAscending {@code null} or true: oldest first; false: newest first
      * @param maxResults    1 to 50, or {@code null} for 50
@@ -421,19 +559,234 @@ public final class CloudHsmModel {
             Integer maxResults, String nextToken) {
         before("DescribeBackups", region);
         int limit = pageSize(maxResults, MAX_BACKUPS_PAGE);
+        Objects.requireNonNull(filter, "filter");
         Instant now = clock.instant();
-        Comparator<Backup> order = Comparator.comparing(Backup::createTimestamp,
-                Comparator.nullsFirst(Comparator.naturalOrder())).thenComparing(Backup::backupId);
-        if (Boolean.FALSE.equals(sortAscending)) {
-            order = order.reversed();
+        boolean ascending = !Boolean.FALSE.equals(sortAscending);
+        Cursor cursor = Cursor.parse(nextToken);
+        Predicate<Entry> wanted = e -> (e.visibleAt == null || !now.isBefore(e.visibleAt))
+                && filter.matches(e.backup);
+        Iterator<Entry> matching = matching(regionBackups(region), filter, ascending, cursor.after(), limit, wanted);
+        if (cursor.after() == null) {
+            for (int i = 0; i < cursor.offset(); i++) {
+                if (!matching.hasNext()) {
+                    throw CloudHsmModelException.of(CloudHsmModelException.INVALID_REQUEST,
+                            "NextToken is not valid: " + nextToken);
+                }
+                matching.next();
+            }
         }
-        List<Backup> matching = regionBackups(region).values().stream()
-                .filter(e -> e.visibleAt == null || !now.isBefore(e.visibleAt))
-                .map(e -> e.backup)
-                .filter(filter::matches)
-                .sorted(order)
-                .collect(Collectors.toList());
-        return page(matching, limit, nextToken, BackupPage::new);
+        List<Backup> page = new ArrayList<>(Math.min(limit, 64));
+        Entry last = null;
+        while (page.size() < limit && matching.hasNext()) {
+            last = matching.next();
+            page.add(last.backup);
+        }
+        String next = matching.hasNext() ? Cursor.token(cursor.offset() + page.size(), last) : null;
+        return new BackupPage(page, next);
+    }
+
+    /**
+     * Where a page of DescribeBackups starts: {@code page-<offset>} (the start, or that many matches on) or
+     * {@code page-<offset>/<created>/<id>} (right after the backup with that key; the offset only counts).
+     */
+    private record Cursor(int offset, Entry after) {
+        private static final String PREFIX = "page-";
+
+        static Cursor parse(String token) {
+            if (token == null || token.isEmpty()) {
+                return new Cursor(0, null);
+            }
+            try {
+                if (!token.startsWith(PREFIX)) {
+                    throw new IllegalArgumentException("no " + PREFIX + " prefix");
+                }
+                String[] parts = token.substring(PREFIX.length()).split("/", -1);
+                if (parts.length != 1 && parts.length != 3) {
+                    throw new IllegalArgumentException("not offset or offset/created/id");
+                }
+                int offset = Integer.parseInt(parts[0]);
+                if (offset < 0) {
+                    throw new IllegalArgumentException("negative offset");
+                }
+                if (parts.length == 1) {
+                    return new Cursor(offset, null);
+                }
+                Instant created = null;
+                if (!"-".equals(parts[1])) {
+                    int dot = parts[1].indexOf('.');
+                    created = Instant.ofEpochSecond(Long.parseLong(parts[1].substring(0, dot)),
+                            Long.parseLong(parts[1].substring(dot + 1)));
+                }
+                if (parts[2].isEmpty()) {
+                    throw new IllegalArgumentException("no id");
+                }
+                return new Cursor(offset, new Entry(created, parts[2]));
+            } catch (RuntimeException e) {
+                throw CloudHsmModelException.of(CloudHsmModelException.INVALID_REQUEST,
+                        "NextToken is not valid: " + token);
+            }
+        }
+
+        static String token(int offset, Entry last) {
+            String created = last.created == null ? "-"
+                    : last.created.getEpochSecond() + "." + last.created.getNano();
+            return PREFIX + offset + "/" + created + "/" + last.id;
+        }
+    }
+
+    /**
+     * The backups of {@code region} that {@code wanted} accepts, in page order, strictly after {@code after} when
+     * given, read from the index that costs least for this filter: a page read from a sorted index (all backups, the
+     * filter's clusters or states) costs about the page's size divided by the share of that index that matches; one
+     * read from the filter's backup ids or source backup ids costs a look-up per id.
+     */
+    private static Iterator<Entry> matching(RegionBackups region, BackupFilter filter, boolean ascending, Entry after,
+            int limit, Predicate<Entry> wanted) {
+        int n = region.sorted.size();
+        double estimate = n;
+        if (!filter.backupIds().isEmpty()) {
+            estimate = Math.min(estimate, filter.backupIds().size());
+        }
+        if (!filter.sourceBackupIds().isEmpty()) {
+            double perSource = region.bySource.isEmpty() ? 0 : (double) region.copies / region.bySource.size();
+            estimate = Math.min(estimate, filter.sourceBackupIds().size() * perSource);
+        }
+        List<NavigableSet<Entry>> clusterSets = new ArrayList<>();
+        long clusterSize = 0;
+        for (String id : filter.clusterIds()) {
+            NavigableSet<Entry> set = region.byCluster.get(id);
+            if (set != null) {
+                clusterSets.add(set);
+                clusterSize += set.size();
+            }
+        }
+        if (!filter.clusterIds().isEmpty()) {
+            estimate = Math.min(estimate, clusterSize);
+        }
+        List<NavigableSet<Entry>> stateSets = new ArrayList<>();
+        long stateSize = 0;
+        for (BackupState s : filter.states()) {
+            NavigableSet<Entry> set = region.byState.get(s);
+            if (set != null) {
+                stateSets.add(set);
+                stateSize += set.size();
+            }
+        }
+        if (!filter.states().isEmpty()) {
+            estimate = Math.min(estimate, stateSize);
+        }
+        double perMatch = (limit + 1.0) / Math.max(1.0, estimate);
+        double best = 1 + perMatch * n;
+        List<NavigableSet<Entry>> scan = List.of(region.sorted);
+        if (!filter.clusterIds().isEmpty() && clusterSets.size() + perMatch * clusterSize < best) {
+            best = clusterSets.size() + perMatch * clusterSize;
+            scan = clusterSets;
+        }
+        if (!filter.states().isEmpty() && stateSets.size() + perMatch * stateSize < best) {
+            best = stateSets.size() + perMatch * stateSize;
+            scan = stateSets;
+        }
+        Comparator<Entry> order = ascending ? ORDER : ORDER.reversed();
+        Predicate<Entry> afterCursor = after == null ? e -> true : e -> order.compare(e, after) > 0;
+        boolean byIds = !filter.backupIds().isEmpty() && filter.backupIds().size() < best;
+        boolean bySources = !byIds && !filter.sourceBackupIds().isEmpty() && filter.sourceBackupIds().size() < best;
+        if (byIds || bySources) {
+            List<Entry> found = new ArrayList<>();
+            if (byIds) {
+                for (String id : filter.backupIds()) {
+                    Entry e = region.byId.get(id);
+                    if (e != null && afterCursor.test(e) && wanted.test(e)) {
+                        found.add(e);
+                    }
+                }
+            } else {
+                for (String id : filter.sourceBackupIds()) {
+                    for (Entry e : region.bySource.getOrDefault(id, List.of())) {
+                        if (afterCursor.test(e) && wanted.test(e)) {
+                            found.add(e);
+                        }
+                    }
+                }
+            }
+            found.sort(order);
+            return found.iterator();
+        }
+        List<Iterator<Entry>> runs = new ArrayList<>(scan.size());
+        for (NavigableSet<Entry> set : scan) {
+            NavigableSet<Entry> view = ascending ? set : set.descendingSet();
+            if (after != null) {
+                view = view.tailSet(after, false);
+            }
+            runs.add(new Filtered(view.iterator(), wanted));
+        }
+        return runs.size() == 1 ? runs.get(0) : new Merged(runs, order);
+    }
+
+    /** The elements of an iterator that a predicate accepts. */
+    private static final class Filtered implements Iterator<Entry> {
+        private final Iterator<Entry> source;
+        private final Predicate<Entry> wanted;
+        private Entry next;
+
+        Filtered(Iterator<Entry> source, Predicate<Entry> wanted) {
+            this.source = source;
+            this.wanted = wanted;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (next == null && source.hasNext()) {
+                Entry e = source.next();
+                if (wanted.test(e)) {
+                    next = e;
+                }
+            }
+            return next != null;
+        }
+
+        @Override
+        public Entry next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            Entry e = next;
+            next = null;
+            return e;
+        }
+    }
+
+    /** Sorted iterators over disjoint sets, merged into one in {@code order}. */
+    private static final class Merged implements Iterator<Entry> {
+        private record Head(Entry entry, Iterator<Entry> rest) {
+        }
+
+        private final PriorityQueue<Head> heads;
+
+        Merged(List<Iterator<Entry>> runs, Comparator<Entry> order) {
+            heads = new PriorityQueue<>(Math.max(1, runs.size()), (a, b) -> order.compare(a.entry(), b.entry()));
+            for (Iterator<Entry> run : runs) {
+                if (run.hasNext()) {
+                    heads.add(new Head(run.next(), run));
+                }
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            return !heads.isEmpty();
+        }
+
+        @Override
+        public Entry next() {
+            Head h = heads.poll();
+            if (h == null) {
+                throw new NoSuchElementException();
+            }
+            if (h.rest().hasNext()) {
+                heads.add(new Head(h.rest().next(), h.rest()));
+            }
+            return h.entry();
+        }
     }
 
     /**
@@ -489,22 +842,24 @@ public final class CloudHsmModel {
                 .neverExpires(false)
                 .tags(tags == null || tags.isEmpty() ? src.tags() : tags)
                 .build();
-        Entry e = new Entry(copy);
-        e.readyAt = now.plus(copyDelay);
+        boolean fail = failInsideAws;
         if (copiesToFail > 0) {
             copiesToFail--;
-            e.failOnCompletion = true;
+            fail = true;
         }
-        if (failInsideAws) {
-            e.failOnCompletion = true;
-        }
-        e.stripTagsOnCompletion = faultHook.stripTagsLater(destinationRegion);
+        boolean strip = faultHook.stripTagsLater(destinationRegion);
+        Entry e = store(copy);
+        e.readyAt = now.plus(copyDelay);
+        e.failOnCompletion = fail;
+        e.stripTagsOnCompletion = strip;
         if (!copyVisibilityDelay.isZero()) {
             e.visibleAt = now.plus(copyVisibilityDelay);
+            delayedVisibility.add(e);
         }
-        regionBackups(destinationRegion).put(copyId, e);
         if (copyDelay.isZero()) {
             complete(e);
+        } else {
+            completions.add(new Due(e.readyAt, dueSequence++, e));
         }
         return new CopyResult(src.backupId(), sourceRegion, src.clusterId(), src.createTimestamp());
     }
@@ -518,7 +873,7 @@ public final class CloudHsmModel {
             throw CloudHsmModelException.of(CloudHsmModelException.INVALID_REQUEST,
                     "Backup " + backupId + " is already PENDING_DELETION");
         }
-        e.backup = e.backup.withState(BackupState.PENDING_DELETION, clock.instant().plus(PENDING_DELETION_PERIOD));
+        set(e, e.backup.withState(BackupState.PENDING_DELETION, clock.instant().plus(PENDING_DELETION_PERIOD)));
         e.readyAt = null;
         return e.backup;
     }
@@ -531,7 +886,7 @@ public final class CloudHsmModel {
             throw CloudHsmModelException.of(CloudHsmModelException.INVALID_REQUEST,
                     "Backup " + backupId + " is " + e.backup.state() + "; only PENDING_DELETION backups can be restored");
         }
-        e.backup = e.backup.withState(BackupState.READY, null);
+        set(e, e.backup.withState(BackupState.READY, null));
         return e.backup;
     }
 
@@ -539,7 +894,7 @@ public final class CloudHsmModel {
     public synchronized Backup modifyBackupAttributes(String region, String backupId, boolean neverExpires) {
         before("ModifyBackupAttributes", region);
         Entry e = find(region, backupId);
-        e.backup = e.backup.toBuilder().neverExpires(neverExpires).build();
+        set(e, e.backup.toBuilder().neverExpires(neverExpires).build());
         return e.backup;
     }
 
@@ -831,28 +1186,73 @@ public final class CloudHsmModel {
         return count;
     }
 
+    /**
+     * Applies every transition that is due on the model's clock: copies in progress whose copy delay has passed
+     * complete, PENDING_DELETION backups whose DeleteTimestamp has passed turn DELETED. Items whose backup has
+     * moved on since they were queued (deleted, restored, replaced) are dropped.
+     */
     private void refresh() {
         refreshClusters();
         Instant now = clock.instant();
-        for (Map<String, Entry> region : backups.values()) {
-            for (Entry e : region.values()) {
-                BackupState s = e.backup.state();
-                if (s == BackupState.CREATE_IN_PROGRESS && e.readyAt != null && !now.isBefore(e.readyAt)) {
-                    complete(e);
-                } else if (s == BackupState.PENDING_DELETION && e.backup.deleteTimestamp() != null
-                        && !now.isBefore(e.backup.deleteTimestamp())) {
-                    e.backup = e.backup.withState(BackupState.DELETED, e.backup.deleteTimestamp());
-                }
+        while (!completions.isEmpty() && !now.isBefore(completions.peek().at())) {
+            Entry e = completions.poll().entry();
+            if (!e.removed && e.backup.state() == BackupState.CREATE_IN_PROGRESS && e.readyAt != null
+                    && !now.isBefore(e.readyAt)) {
+                complete(e);
+            }
+        }
+        while (!expiries.isEmpty() && !now.isBefore(expiries.peek().at())) {
+            Entry e = expiries.poll().entry();
+            Backup b = e.backup;
+            if (!e.removed && b.state() == BackupState.PENDING_DELETION && b.deleteTimestamp() != null
+                    && !now.isBefore(b.deleteTimestamp())) {
+                set(e, b.withState(BackupState.DELETED, b.deleteTimestamp()));
             }
         }
     }
 
-    private static void complete(Entry e) {
-        e.backup = e.backup.withState(e.failOnCompletion ? BackupState.DELETED : BackupState.READY, null);
+    private void complete(Entry e) {
+        Backup b = e.backup.withState(e.failOnCompletion ? BackupState.DELETED : BackupState.READY, null);
         e.readyAt = null;
         if (e.stripTagsOnCompletion) {
-            e.backup = withoutLibraryTags(e.backup);
+            b = withoutLibraryTags(b);
         }
+        set(e, b);
+    }
+
+    /**
+     * Every change of a stored backup goes through here: keeps the state index right and queues the expiry of a
+     * backup that turns PENDING_DELETION (or gets a new DeleteTimestamp). The sort key, cluster and source backup
+     * of {@code b} are those of {@code e}.
+     */
+    private void set(Entry e, Backup b) {
+        Backup old = e.backup;
+        e.backup = b;
+        if (old.state() != b.state()) {
+            e.home.stateChanged(e, old.state(), b.state());
+        }
+        if (b.state() == BackupState.PENDING_DELETION && b.deleteTimestamp() != null
+                && (old.state() != BackupState.PENDING_DELETION
+                        || !b.deleteTimestamp().equals(old.deleteTimestamp()))) {
+            expiries.add(new Due(b.deleteTimestamp(), dueSequence++, e));
+        }
+    }
+
+    /** Stores {@code b} in its region, replacing (in place) any backup with its id there, and indexes it. */
+    private Entry store(Backup b) {
+        RegionBackups region = regionBackups(b.region());
+        Entry e = new Entry(region, b);
+        Entry old = region.byId.put(b.backupId(), e);
+        if (old != null) {
+            region.unindex(old);
+            old.removed = true;
+            delayedVisibility.remove(old);
+        }
+        region.index(e);
+        if (b.state() == BackupState.PENDING_DELETION && b.deleteTimestamp() != null) {
+            expiries.add(new Due(b.deleteTimestamp(), dueSequence++, e));
+        }
+        return e;
     }
 
     private static Backup withoutLibraryTags(Backup b) {
@@ -867,13 +1267,11 @@ public final class CloudHsmModel {
      * later. Used by the HTTP emulator's fault injection; tests may call it directly.
      */
     public synchronized void stripTagsOnCompletion(String destinationRegion, String sourceBackupId) {
-        for (Entry e : regionBackups(destinationRegion).values()) {
-            if (sourceBackupId.equals(e.backup.sourceBackup())) {
-                if (e.backup.state() == BackupState.CREATE_IN_PROGRESS) {
-                    e.stripTagsOnCompletion = true;
-                } else {
-                    e.backup = withoutLibraryTags(e.backup);
-                }
+        for (Entry e : regionBackups(destinationRegion).copiesOf(sourceBackupId)) {
+            if (e.backup.state() == BackupState.CREATE_IN_PROGRESS) {
+                e.stripTagsOnCompletion = true;
+            } else {
+                set(e, withoutLibraryTags(e.backup));
             }
         }
     }
@@ -895,16 +1293,16 @@ public final class CloudHsmModel {
             throw CloudHsmModelException.of(CloudHsmModelException.RESOURCE_LIMIT_EXCEEDED,
                     "A resource can have at most 50 tags; " + resourceId + " would have " + t.size());
         }
-        e.backup = e.backup.toBuilder().tags(t).build();
+        set(e, e.backup.toBuilder().tags(t).build());
     }
 
-    private Map<String, Entry> regionBackups(String region) {
-        return backups.computeIfAbsent(region, r -> new LinkedHashMap<>());
+    private RegionBackups regionBackups(String region) {
+        return backups.computeIfAbsent(region, r -> new RegionBackups());
     }
 
     private Entry find(String region, String backupId) {
         requireId(BACKUP_ID, backupId, "BackupId");
-        Entry e = regionBackups(region).get(backupId);
+        Entry e = regionBackups(region).byId.get(backupId);
         if (e == null || e.backup.state() == BackupState.DELETED) {
             throw CloudHsmModelException.of(CloudHsmModelException.RESOURCE_NOT_FOUND,
                     "Backup " + backupId + " not found in " + region);
