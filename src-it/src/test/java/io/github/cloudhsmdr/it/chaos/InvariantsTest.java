@@ -123,6 +123,22 @@ class InvariantsTest {
     }
 
     @Test
+    void aCopyWithoutTagsThatTheServiceCompletesIsNoViolationButAChangeAfterwardsIs() {
+        model.copyDelay(Duration.ofMinutes(10));
+        model.copyBackupToRegion(SOURCE, sources.get(5).backupId(), WEST, Map.of("team", "ops"));
+        assertEquals(List.of(), invariants.observe());
+
+        clock.advance(Duration.ofMinutes(11));
+        assertEquals(List.of(), invariants.observe(), "CREATE_IN_PROGRESS -> READY is the service's doing");
+
+        Backup copy = model.backupsIn(WEST).get(0);
+        model.tagResource(WEST, copy.backupId(), Map.of("note", "changed"));
+        List<String> violations = invariants.observe();
+        assertEquals(1, violations.size(), violations.toString());
+        assertTrue(violations.get(0).startsWith("invariant 2"), violations.toString());
+    }
+
+    @Test
     void flagsTheDeletionOfTheNewestReadyCopy() {
         List<Backup> copies = copyAll();
         invariants.observe();
