@@ -91,8 +91,8 @@ final class ApplyRun {
         final String clusterId;
         final PlannedCopy planned;
         CopyOutcome outcome;
-        /** Set when CopyBackupToRegion was called for the item in this run. */
-        CopyEvent event;
+        /** Set when CopyBackupToRegion was called for the item in this run (read across the copy threads). */
+        volatile CopyEvent event;
         Instant startedAt;
         String note = "";
         /** The copy made for the item in this run, as last listed. */
