@@ -94,6 +94,51 @@ class WouldKeepTest {
     }
 
     @Test
+    void theFloorIsFilledWithCopiesAlreadyThereBeforeANewCopyIsMade() {
+        // keep-last keeps c10 alone; the floor of 3 needs two more copies: c05 is there, so only one backup is
+        // worth copying, the newest; a copy of s08 would only take c05's place (copy one, delete another)
+        RetentionPolicy p = RetentionPolicy.builder().keepLast(1).minReadyCopies(3).build();
+        RetentionEvaluation e = evaluate(p, List.of(copy("c10", at("2026-11-10")).build(),
+                copy("c05", at("2026-11-05")).build()), NOW);
+        assertEquals(Set.of("s09"), e.wouldKeep(CLUSTER, Map.of("s09", at("2026-11-09"), "s08", at("2026-11-08"))));
+        assertTrue(e.wouldKeep(CLUSTER, "s08", at("2026-11-08")));
+        // once the floor is made up by copies already there, no backup is copied for it
+        RetentionEvaluation full = evaluate(p, List.of(copy("c10", at("2026-11-10")).build(),
+                copy("c05", at("2026-11-05")).build(), copy("c04", at("2026-11-04")).build()), NOW);
+        assertEquals(Set.of(), full.wouldKeep(CLUSTER, Map.of("s09", at("2026-11-09"), "s08", at("2026-11-08"))));
+        assertTrue(full.toDelete().isEmpty(), full::toString);
+    }
+
+    @Test
+    void aBackupDeclinedForTheFloorIsNotCopiedWhenANewerCopyFreesFloorSlots() {
+        // Sunday 2026-04-19 ends ISO week 16. Three backups that day: the floor of 4 needs one of them besides
+        // the day's newest (a): b is copied, c is not (its copy would be deleted)
+        RetentionPolicy p = RetentionPolicy.builder().keepDaily(2).keepWeekly(2).minReadyCopies(4).build();
+        Backup prevWeek = copy("prev-week", Instant.parse("2026-04-12T13:00:00Z")).build();
+        Backup saturday = copy("saturday", Instant.parse("2026-04-18T15:00:00Z")).build();
+        Instant a = Instant.parse("2026-04-19T18:00:00Z");
+        Instant b = Instant.parse("2026-04-19T17:00:00Z");
+        Instant c = Instant.parse("2026-04-19T07:00:00Z");
+        RetentionEvaluation sunday = evaluate(p, List.of(prevWeek, saturday), Instant.parse("2026-04-20T06:00:00Z"));
+        assertEquals(Set.of("src-a", "src-b"), sunday.wouldKeep(CLUSTER, Map.of("src-a", a, "src-b", b, "src-c", c)));
+
+        // Monday's backup takes both the daily and the weekly slot of a, so saturday and prev-week are kept by no
+        // rule any more and the floor needs two copies besides m and a: b and saturday are there. A copy of c
+        // (newer than saturday) would only take saturday's place: it is still not worth copying
+        List<Backup> copies = List.of(prevWeek, saturday, copy("a", a).build(), copy("b", b).build());
+        RetentionEvaluation monday = evaluate(p, copies, Instant.parse("2026-04-21T06:00:00Z"));
+        assertTrue(monday.toDelete().isEmpty(), monday::toString);
+        Instant m = Instant.parse("2026-04-20T20:00:00Z");
+        assertEquals(Set.of("src-m"), monday.wouldKeep(CLUSTER, Map.of("src-m", m, "src-c", c)));
+
+        // and the next run keeps Monday's copy, a, b and saturday: the floor is made up without c
+        List<Backup> next = new ArrayList<>(copies);
+        next.add(copy("m", m).build());
+        RetentionEvaluation tuesday = evaluate(p, next, Instant.parse("2026-04-22T06:00:00Z"));
+        assertEquals(List.of("prev-week"), Copies.ids(tuesday.toDelete()));
+    }
+
+    @Test
     void aCopyTheAnswerSaysKeepIsKeptByTheNextRun() {
         RetentionPolicy p = RetentionPolicy.builder().keepDaily(7).keepWeekly(4).build();
         List<Backup> copies = new ArrayList<>(daily("2026-11-01", "2026-11-20", "03:00:00"));
