@@ -1,15 +1,22 @@
 package io.github.cloudhsmdr.internal.retention;
 
+import io.github.cloudhsmdr.RetentionDecision;
 import io.github.cloudhsmdr.RetentionPolicy;
+import io.github.cloudhsmdr.RetentionVerdict;
 import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupState;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
 import java.util.Set;
 
 import static io.github.cloudhsmdr.internal.retention.Copies.CLUSTER;
@@ -136,6 +143,66 @@ class WouldKeepTest {
         next.add(copy("m", m).build());
         RetentionEvaluation tuesday = evaluate(p, next, Instant.parse("2026-04-22T06:00:00Z"));
         assertEquals(List.of("prev-week"), Copies.ids(tuesday.toDelete()));
+    }
+
+    /**
+     * Random inventories (those of {@link RetentionInvariantsTest}), random policies, random new backups: the copies
+     * the answer accepts are kept by the next run (no churn), and when the next run keeps one of them only for the
+     * floor, the floor could not be made up without it: the next run deletes no copy that was there.
+     */
+    @Test
+    void acceptedCopiesAreKeptAndTakeNoFloorSlotOfACopyThere() {
+        long seed = Seeds.seed("acceptedCopiesAreKeptAndTakeNoFloorSlotOfACopyThere");
+        Random master = new Random(seed);
+        int iterations = Seeds.iterations(2000);
+        int accepted = 0;
+        int forTheFloor = 0;
+        for (int i = 0; i < iterations; i++) {
+            Random r = new Random(master.nextLong());
+            RetentionPolicy policy = Seeds.policy(r, true);
+            List<Backup> inventory = RetentionInvariantsTest.inventory(r);
+            Instant latest = inventory.stream().map(Backup::createTimestamp).filter(Objects::nonNull)
+                    .max(Comparator.naturalOrder()).orElse(NOW);
+            Instant now = latest.plus(Duration.ofMinutes(r.nextInt(3 * 24 * 60)));
+            Map<String, Instant> candidates = new LinkedHashMap<>();
+            for (int k = r.nextInt(6); k > 0; k--) {
+                candidates.put("new-" + k, now.minus(Duration.ofMinutes(1 + r.nextInt(20 * 24 * 60))));
+            }
+            String context = "seed=" + seed + " iteration=" + i + " policy=" + policy + " now=" + now
+                    + " candidates=" + candidates;
+
+            RetentionEvaluation e = evaluate(policy, inventory, now);
+            Set<String> kept = e.wouldKeep(CLUSTER, candidates);
+            accepted += kept.size();
+            // the next run: this run's deletions pending, copies in progress READY, the accepted copies READY
+            Set<String> deleted = new HashSet<>(Copies.ids(e.toDelete()));
+            List<Backup> next = new ArrayList<>();
+            for (Backup b : inventory) {
+                next.add(deleted.contains(b.backupId())
+                        ? b.withState(BackupState.PENDING_DELETION, now.plus(Duration.ofDays(7)))
+                        : b.state() == BackupState.CREATE_IN_PROGRESS ? b.withState(BackupState.READY, null) : b);
+            }
+            kept.forEach(s -> next.add(copy("copy-of-" + s, candidates.get(s)).sourceBackup(s).copyTimestamp(now)
+                    .tags(Copies.ownTags(s, CLUSTER)).build()));
+            RetentionEvaluation after = evaluate(policy, next, now);
+
+            boolean floorOnly = false;
+            for (String s : kept) {
+                RetentionDecision d = Copies.decision(after, "copy-of-" + s);
+                assertEquals(RetentionVerdict.KEEP, d.verdict(), () -> context + ": copy of " + s + " " + d);
+                floorOnly |= d.reasons().stream().allMatch(reason -> reason.startsWith("floor of "));
+            }
+            if (floorOnly) {
+                forTheFloor++;
+                List<RetentionDecision> displaced = after.toDelete().stream()
+                        .filter(d -> CLUSTER.equals(d.sourceCluster()) && d.verdict() == RetentionVerdict.DELETE)
+                        .toList();
+                assertEquals(List.of(), displaced, () -> context + ": a copy made for the floor displaced copies");
+            }
+        }
+        // the generator must make the answer accept copies, some of them for the floor, or the test proves nothing
+        assertTrue(accepted > iterations / 2, "accepted=" + accepted);
+        assertTrue(forTheFloor > 0, "forTheFloor=" + forTheFloor);
     }
 
     @Test
