@@ -34,7 +34,12 @@ import java.util.Set;
  *   <li>Keep rules: keepWithin and the count rules, combined with OR, as in restic's {@code forget}.</li>
  *   <li>The newest READY copy of the group (NeverExpires ones included, extras excluded) is kept.</li>
  *   <li>The floor: while fewer than {@code minReadyCopies} READY copies would remain (protected READY copies
- *       count), the newest of the copies about to be deleted are kept.</li>
+ *       count), the newest of the copies about to be deleted are kept. Hypothetical copies (the copies
+ *       {@link RetentionEvaluation#wouldKeep(String, java.util.Map)} asks about) come after every copy that is
+ *       there: the floor is a number of copies, so a backup is worth copying for the floor only when the copies
+ *       there cannot make it up. Were a newer hypothetical copy preferred, a backup would be copied only to take
+ *       the floor slot of a copy that is there, which would then be deleted: one copy made, one deleted, for
+ *       nothing. Without hypothetical copies (every real evaluation) the order is simply newest first.</li>
  * </ol>
  */
 final class GroupEvaluator {
@@ -60,6 +65,7 @@ final class GroupEvaluator {
         private final String sourceBackupKey;
         private final BackupState state;
         private final Instant createTimestamp;
+        private final boolean hypothetical;
 
         /**
          * @param backup          the copy
@@ -68,10 +74,20 @@ final class GroupEvaluator {
          * @param createTimestamp the copy's CreateTimestamp, never {@code null}
          */
         Member(Backup backup, String sourceBackupKey, BackupState state, Instant createTimestamp) {
+            this(backup, sourceBackupKey, state, createTimestamp, false);
+        }
+
+        /**
+         * @param hypothetical whether the copy does not exist yet: a copy the engine considers making, which fills
+         *                     the floor only after every copy that exists
+         */
+        Member(Backup backup, String sourceBackupKey, BackupState state, Instant createTimestamp,
+               boolean hypothetical) {
             this.backup = Objects.requireNonNull(backup, "backup");
             this.sourceBackupKey = sourceBackupKey;
             this.state = Objects.requireNonNull(state, "state");
             this.createTimestamp = Objects.requireNonNull(createTimestamp, "createTimestamp");
+            this.hypothetical = hypothetical;
         }
 
         Backup backup() {
@@ -92,6 +108,10 @@ final class GroupEvaluator {
 
         boolean neverExpires() {
             return backup.neverExpires();
+        }
+
+        boolean hypothetical() {
+            return hypothetical;
         }
 
         @Override
@@ -178,7 +198,10 @@ final class GroupEvaluator {
                 .filter(m -> m.state() == BackupState.READY && !duplicateOf.containsKey(m))
                 .filter(m -> !isParticipant.contains(m) || keepReasons.containsKey(m))
                 .count();
-        for (Member m : participants) {
+        // copies that exist first, then hypothetical ones; newest first within each (the sort is stable)
+        List<Member> floorOrder = new ArrayList<>(participants);
+        floorOrder.sort(Comparator.comparing(Member::hypothetical));
+        for (Member m : floorOrder) {
             if (readyLeft >= policy.minReadyCopies()) {
                 break;
             }

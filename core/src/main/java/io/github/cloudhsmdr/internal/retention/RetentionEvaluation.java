@@ -93,6 +93,12 @@ public final class RetentionEvaluation {
      * whether that copy is kept. False when the source backup already has a live copy in the group (including one
      * this evaluation deletes): copying it again would make a duplicate or undo retention.
      *
+     * <p>The floor ({@link RetentionPolicy#minReadyCopies()}) takes the copies already there (READY or in progress)
+     * before any new copy: a backup is copied for the floor only when the copies there cannot make it up, never
+     * to take the floor slot of a copy that is there (which would then be deleted: churn). Without this a newer
+     * backup, by taking the rule slots of several older copies at once, could free floor slots that an older
+     * backup declined before would then be copied for.
+     *
      * <p>To decide several source backups of one cluster, use {@link #wouldKeep(String, Map)}: copies made in the
      * same run compete for the same slots. The answer holds until newer copies arrive, except that with
      * {@link RetentionPolicy.KeepWithinAnchor#NOW} a copy kept only by {@code keepWithin} may age out first.

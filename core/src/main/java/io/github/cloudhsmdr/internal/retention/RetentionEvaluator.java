@@ -178,7 +178,7 @@ public final class RetentionEvaluator {
         for (Member m : members) {
             BackupState s = deletedThisRun.contains(m.backup().backupId()) ? BackupState.PENDING_DELETION
                     : m.state() == BackupState.CREATE_IN_PROGRESS ? BackupState.READY : m.state();
-            view.add(new Member(m.backup(), m.sourceBackupKey(), s, m.createTimestamp()));
+            view.add(new Member(m.backup(), m.sourceBackupKey(), s, m.createTimestamp(), m.hypothetical()));
         }
         return view;
     }
@@ -204,7 +204,7 @@ public final class RetentionEvaluator {
             // the id sorts after real ids ("backup-…") when CreateTimestamps are equal
             Backup copy = Backup.builder("~candidate:" + source, region).state(BackupState.READY)
                     .createTimestamp(created).copyTimestamp(now).sourceBackup(source).build();
-            Member m = new Member(copy, source, BackupState.READY, created);
+            Member m = new Member(copy, source, BackupState.READY, created, true);
             hypothetical.put(source, m);
             all.add(m);
         }

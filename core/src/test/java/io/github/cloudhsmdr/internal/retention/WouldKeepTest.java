@@ -1,15 +1,22 @@
 package io.github.cloudhsmdr.internal.retention;
 
+import io.github.cloudhsmdr.RetentionDecision;
 import io.github.cloudhsmdr.RetentionPolicy;
+import io.github.cloudhsmdr.RetentionVerdict;
 import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupState;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
 import java.util.Set;
 
 import static io.github.cloudhsmdr.internal.retention.Copies.CLUSTER;
@@ -91,6 +98,111 @@ class WouldKeepTest {
         assertTrue(e.wouldKeep(CLUSTER, "s09", at("2026-11-09")));
         assertEquals(Set.of("s08", "s09"), e.wouldKeep(CLUSTER, Map.of("s09", at("2026-11-09"),
                 "s08", at("2026-11-08"), "s07", at("2026-11-07"))));
+    }
+
+    @Test
+    void theFloorIsFilledWithCopiesAlreadyThereBeforeANewCopyIsMade() {
+        // keep-last keeps c10 alone; the floor of 3 needs two more copies: c05 is there, so only one backup is
+        // worth copying, the newest; a copy of s08 would only take c05's place (copy one, delete another)
+        RetentionPolicy p = RetentionPolicy.builder().keepLast(1).minReadyCopies(3).build();
+        RetentionEvaluation e = evaluate(p, List.of(copy("c10", at("2026-11-10")).build(),
+                copy("c05", at("2026-11-05")).build()), NOW);
+        assertEquals(Set.of("s09"), e.wouldKeep(CLUSTER, Map.of("s09", at("2026-11-09"), "s08", at("2026-11-08"))));
+        assertTrue(e.wouldKeep(CLUSTER, "s08", at("2026-11-08")));
+        // once the floor is made up by copies already there, no backup is copied for it
+        RetentionEvaluation full = evaluate(p, List.of(copy("c10", at("2026-11-10")).build(),
+                copy("c05", at("2026-11-05")).build(), copy("c04", at("2026-11-04")).build()), NOW);
+        assertEquals(Set.of(), full.wouldKeep(CLUSTER, Map.of("s09", at("2026-11-09"), "s08", at("2026-11-08"))));
+        assertTrue(full.toDelete().isEmpty(), full::toString);
+    }
+
+    @Test
+    void aBackupDeclinedForTheFloorIsNotCopiedWhenANewerCopyFreesFloorSlots() {
+        // Sunday 2026-04-19 ends ISO week 16. Three backups that day: the floor of 4 needs one of them besides
+        // the day's newest (a): b is copied, c is not (its copy would be deleted)
+        RetentionPolicy p = RetentionPolicy.builder().keepDaily(2).keepWeekly(2).minReadyCopies(4).build();
+        Backup prevWeek = copy("prev-week", Instant.parse("2026-04-12T13:00:00Z")).build();
+        Backup saturday = copy("saturday", Instant.parse("2026-04-18T15:00:00Z")).build();
+        Instant a = Instant.parse("2026-04-19T18:00:00Z");
+        Instant b = Instant.parse("2026-04-19T17:00:00Z");
+        Instant c = Instant.parse("2026-04-19T07:00:00Z");
+        RetentionEvaluation sunday = evaluate(p, List.of(prevWeek, saturday), Instant.parse("2026-04-20T06:00:00Z"));
+        assertEquals(Set.of("src-a", "src-b"), sunday.wouldKeep(CLUSTER, Map.of("src-a", a, "src-b", b, "src-c", c)));
+
+        // Monday's backup takes both the daily and the weekly slot of a, so saturday and prev-week are kept by no
+        // rule any more and the floor needs two copies besides m and a: b and saturday are there. A copy of c
+        // (newer than saturday) would only take saturday's place: it is still not worth copying
+        List<Backup> copies = List.of(prevWeek, saturday, copy("a", a).build(), copy("b", b).build());
+        RetentionEvaluation monday = evaluate(p, copies, Instant.parse("2026-04-21T06:00:00Z"));
+        assertTrue(monday.toDelete().isEmpty(), monday::toString);
+        Instant m = Instant.parse("2026-04-20T20:00:00Z");
+        assertEquals(Set.of("src-m"), monday.wouldKeep(CLUSTER, Map.of("src-m", m, "src-c", c)));
+
+        // and the next run keeps Monday's copy, a, b and saturday: the floor is made up without c
+        List<Backup> next = new ArrayList<>(copies);
+        next.add(copy("m", m).build());
+        RetentionEvaluation tuesday = evaluate(p, next, Instant.parse("2026-04-22T06:00:00Z"));
+        assertEquals(List.of("prev-week"), Copies.ids(tuesday.toDelete()));
+    }
+
+    /**
+     * Random inventories (those of {@link RetentionInvariantsTest}), random policies, random new backups: the copies
+     * the answer accepts are kept by the next run (no churn), and when the next run keeps one of them only for the
+     * floor, the floor could not be made up without it: the next run deletes no copy that was there.
+     */
+    @Test
+    void acceptedCopiesAreKeptAndTakeNoFloorSlotOfACopyThere() {
+        long seed = Seeds.seed("acceptedCopiesAreKeptAndTakeNoFloorSlotOfACopyThere");
+        Random master = new Random(seed);
+        int iterations = Seeds.iterations(2000);
+        int accepted = 0;
+        int forTheFloor = 0;
+        for (int i = 0; i < iterations; i++) {
+            Random r = new Random(master.nextLong());
+            RetentionPolicy policy = Seeds.policy(r, true);
+            List<Backup> inventory = RetentionInvariantsTest.inventory(r);
+            Instant latest = inventory.stream().map(Backup::createTimestamp).filter(Objects::nonNull)
+                    .max(Comparator.naturalOrder()).orElse(NOW);
+            Instant now = latest.plus(Duration.ofMinutes(r.nextInt(3 * 24 * 60)));
+            Map<String, Instant> candidates = new LinkedHashMap<>();
+            for (int k = r.nextInt(6); k > 0; k--) {
+                candidates.put("new-" + k, now.minus(Duration.ofMinutes(1 + r.nextInt(20 * 24 * 60))));
+            }
+            String context = "seed=" + seed + " iteration=" + i + " policy=" + policy + " now=" + now
+                    + " candidates=" + candidates;
+
+            RetentionEvaluation e = evaluate(policy, inventory, now);
+            Set<String> kept = e.wouldKeep(CLUSTER, candidates);
+            accepted += kept.size();
+            // the next run: this run's deletions pending, copies in progress READY, the accepted copies READY
+            Set<String> deleted = new HashSet<>(Copies.ids(e.toDelete()));
+            List<Backup> next = new ArrayList<>();
+            for (Backup b : inventory) {
+                next.add(deleted.contains(b.backupId())
+                        ? b.withState(BackupState.PENDING_DELETION, now.plus(Duration.ofDays(7)))
+                        : b.state() == BackupState.CREATE_IN_PROGRESS ? b.withState(BackupState.READY, null) : b);
+            }
+            kept.forEach(s -> next.add(copy("copy-of-" + s, candidates.get(s)).sourceBackup(s).copyTimestamp(now)
+                    .tags(Copies.ownTags(s, CLUSTER)).build()));
+            RetentionEvaluation after = evaluate(policy, next, now);
+
+            boolean floorOnly = false;
+            for (String s : kept) {
+                RetentionDecision d = Copies.decision(after, "copy-of-" + s);
+                assertEquals(RetentionVerdict.KEEP, d.verdict(), () -> context + ": copy of " + s + " " + d);
+                floorOnly |= d.reasons().stream().allMatch(reason -> reason.startsWith("floor of "));
+            }
+            if (floorOnly) {
+                forTheFloor++;
+                List<RetentionDecision> displaced = after.toDelete().stream()
+                        .filter(d -> CLUSTER.equals(d.sourceCluster()) && d.verdict() == RetentionVerdict.DELETE)
+                        .toList();
+                assertEquals(List.of(), displaced, () -> context + ": a copy made for the floor displaced copies");
+            }
+        }
+        // the generator must make the answer accept copies, some of them for the floor, or the test proves nothing
+        assertTrue(accepted > iterations / 2, "accepted=" + accepted);
+        assertTrue(forTheFloor > 0, "forTheFloor=" + forTheFloor);
     }
 
     @Test
