@@ -1,139 +1,402 @@
 package io.github.cloudhsmdr.bench;
 
 import io.github.cloudhsmdr.BackupReplicator;
+import io.github.cloudhsmdr.CopyTags;
+import io.github.cloudhsmdr.ReplicationListener;
 import io.github.cloudhsmdr.ReplicationReport;
 import io.github.cloudhsmdr.RetentionPolicy;
+import io.github.cloudhsmdr.RetryEvent;
 import io.github.cloudhsmdr.RunStatus;
-import io.github.cloudhsmdr.Selection;
-import io.github.cloudhsmdr.aws.AwsBackupStore;
-import io.github.cloudhsmdr.spi.BackupStore;
-import io.github.cloudhsmdr.testkit.CloudHsmModel;
+import io.github.cloudhsmdr.Sleeper;
+import io.github.cloudhsmdr.internal.retention.RetentionEvaluation;
+import io.github.cloudhsmdr.internal.retention.RetentionEvaluator;
+import io.github.cloudhsmdr.spi.Backup;
+import io.github.cloudhsmdr.spi.BackupState;
 import io.github.cloudhsmdr.testkit.InMemoryBackupStore;
 import io.github.cloudhsmdr.testkit.MutableClock;
-import io.github.cloudhsmdr.testkit.emulator.CloudHsmEmulator;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 import java.lang.management.ManagementFactory;
+import java.lang.ref.Reference;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
- * End-to-end benchmark of replication runs: wall time of the dry run, of the first run (copies everything),
- * of the second run (copies nothing), the number of CloudHSM requests, and the peak heap, for growing numbers
- * of backups, on the in-memory model and over HTTP through the real AWS SDK and the emulator. Virtual time
- * everywhere, so what is measured is the library's own work plus (for HTTP) the wire.
+ * Benchmarks that report ratios: each measure is printed next to what a correct run cannot do without (the
+ * minimum requests and the critical path, derived from the seeded data by {@link Minimum}, whose Javadoc has the
+ * formulas) or next to a naive sequential replicator measured in the same run ({@link NaiveReplicator}).
+ * Read the ratios, not the seconds: the machine, and what else runs on it, move the seconds.
  *
- * <p>Run: {@code mvn -B -q -DskipTests install && mvn -B -q -f benchmarks exec:java} (arguments: the backup
- * counts, default {@code 100 500 2000}; {@code -Dexec.args="100 500"}).
+ * <p>Scenarios (shapes are clusters × READY backups per cluster × destination regions; sizes, latency and repeats
+ * are arguments, see {@link Options}; each measure is the median of {@code --repeats} runs):
+ * <ul>
+ *   <li><b>A</b> — no-op run (a second run, nothing to copy), 4×50×3, {@code --latency-ms} (100) on every
+ *       request, without and with retention: requests vs the minimum, wall time vs the critical path
+ *       {@code L · max(⌈C/25⌉, pages(N), pages(H))} with {@code H = N}. Measured on the replicator that made the first run (warm)
+ *       and on a new replicator with a new store (cold, as a one-shot CLI run). The first run itself is made
+ *       without latency.</li>
+ *   <li><b>B</b> — no-op run requests at 10×400×3, no latency, warm and cold: requests vs the minimum. Requests
+ *       do not vary between runs, so B runs once.</li>
+ *   <li><b>C</b> — first run, 4×50×3 = 600 copies, with latency: wall time next to the naive sequential
+ *       replicator's (naive / ours); requests vs the minimum; the copy phase (first CopyBackupToRegion sent to the
+ *       last answered, as the engine's store sees them) vs {@code ⌈K / (M·R)⌉ · L}, the critical path when each
+ *       destination region has {@code M} calls in flight ({@code --max-calls-per-region}, else the library's
+ *       default 2). Then again with the emulator's rate limit ({@code --rate} 20 requests/s, {@code --burst} 20 per
+ *       region): the copy phase vs {@code K / rate} (every CopyBackupToRegion goes to the source region's
+ *       endpoint), copies per second sustained vs the rate, throttled requests as a share of all requests (the
+ *       emulator's request log), and retries ({@link RetryEvent}s through a listener).</li>
+ *   <li><b>D</b> ({@code --large}) — first-run requests without and with retention, the heap (the peak of the
+ *       heap pools during the run, which depends on when the GC ran, and what is live after a GC with the model
+ *       and the report still held), and the wall time (informative: the testkit model dominates it) at
+ *       50×1000×5 on the in-memory store ({@link InMemoryBackupStore#calls()}, pages included, with id filters
+ *       sent 20 ids a request as the {@code aws} module sends them: {@link ChunkedIds}), and the time to
+ *       evaluate retention over 100,000 copies (100 clusters × 1,000 hourly copies in one region; keepLast 24,
+ *       keepDaily 30, keepWeekly 12, keepMonthly 24; the median of {@code --repeats}). The first runs run once: they
+ *       are large.</li>
+ * </ul>
+ *
+ * <p>HTTP scenarios use the real SDK ({@code AwsBackupStore} with {@code endpointOverride} to the emulator and
+ * static credentials); the emulator's model and the replicator run on the real clock, and both the injected
+ * latency and the replicator's waits (retry backoff, pacing after throttling) really sleep, so wall time means
+ * something. Copies complete at once ({@code copyDelay} zero); the replicator does not wait for READY.
+ *
+ * <p>Run: {@code mvn -B -q -DskipTests install && mvn -B -q -f benchmarks exec:java -Dexec.args="--repeats 3"}.
+ * Progress goes to standard error, the table to standard output.
  */
 public final class ReplicationBenchmark {
-    private static final String SOURCE = "us-east-1";
-    private static final List<String> DESTINATIONS = List.of("us-west-2", "eu-west-1", "ap-southeast-2");
-    private static final int CLUSTERS = 4;
-    private static final int REPEATS = 3;
+    private static final long SEED = 42L;
 
     private ReplicationBenchmark() {
     }
 
-    /** One measured configuration. */
-    record Result(String store, int backups, double planMs, double firstMs, double secondMs, long firstRequests,
-            long secondRequests, long peakHeapMb) {
-    }
-
+    /**
+     * Runs the scenarios the arguments ask for and prints the table.
+     *
+     * @param args see {@link Options#USAGE}
+     */
     public static void main(String[] args) {
-        int[] counts = args.length == 0 ? new int[] {100, 500, 2000}
-                : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
-        List<Result> results = new ArrayList<>();
-        for (String store : List.of("in-memory", "http")) {
-            for (int n : counts) {
-                results.add(median(store, n));
-            }
+        Options o;
+        try {
+            o = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println(Options.USAGE);
+            System.exit(2);
+            return;
         }
-        System.out.printf(Locale.ROOT, "%n%d clusters, %d destination regions, retention keepLast(n), JVM %s, %d cores%n",
-                CLUSTERS, DESTINATIONS.size(), System.getProperty("java.version"),
-                Runtime.getRuntime().availableProcessors());
-        System.out.println("| store | backups | copies | plan ms | first run ms | second run ms | requests 1st | requests 2nd | peak heap MB |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|");
-        for (Result r : results) {
-            System.out.printf(Locale.ROOT, "| %s | %d | %d | %.0f | %.0f | %.0f | %d | %d | %d |%n", r.store(), r.backups(),
-                    r.backups() * DESTINATIONS.size(), r.planMs(), r.firstMs(), r.secondMs(), r.firstRequests(),
-                    r.secondRequests(), r.peakHeapMb());
+        long started = System.nanoTime();
+        Table table = new Table();
+        warmUp();
+        if (o.scenarios().contains("A")) {
+            noOpWithLatency(o, table);
         }
+        if (o.scenarios().contains("B")) {
+            noOpRequests(o, table);
+        }
+        if (o.scenarios().contains("C")) {
+            firstRun(o, table);
+        }
+        if (o.scenarios().contains("D")) {
+            large(o, table);
+        }
+        System.out.printf(Locale.ROOT, "%narguments: %s%nJVM %s, %d cores, %d repeats (medians), naive baseline %d, "
+                + "latency %d ms, %.0f s in all%n", args.length == 0 ? "(defaults)" : String.join(" ", args),
+                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), o.repeats(),
+                o.naiveRepeats(), o.latency().toMillis(), (System.nanoTime() - started) / 1e9);
+        table.print(System.out);
     }
 
-    private static Result median(String store, int backups) {
-        List<Result> runs = new ArrayList<>();
-        for (int i = 0; i < REPEATS; i++) {
-            runs.add(once(store, backups));
-        }
-        runs.sort((a, b) -> Double.compare(a.firstMs(), b.firstMs()));
-        return runs.get(REPEATS / 2);
+    // ----------------------------------------------------------------------------------------- A and B
+
+    /** One no-op run on the replicator that made the first run and one on a new replicator. */
+    private record NoOp(long warmRequests, double warmSeconds, long coldRequests, double coldSeconds) {
     }
 
-    private static Result once(String storeKind, int backups) {
-        System.gc();
-        resetPeaks();
-        MutableClock clock = MutableClock.at(Instant.parse("2026-11-01T00:00:00Z"));
-        CloudHsmModel model = new CloudHsmModel(clock, backups).copyDelay(Duration.ZERO);
-        List<String> clusters = new ArrayList<>();
-        for (int c = 0; c < CLUSTERS; c++) {
-            clusters.add(model.addCluster(SOURCE).clusterId());
-        }
-        for (int i = 0; i < backups; i++) {
-            model.addBackup(SOURCE, clusters.get(i % CLUSTERS), clock.instant().minus(Duration.ofMinutes(i + 1L)));
-        }
-        CloudHsmEmulator emulator = null;
-        BackupStore store;
-        if (storeKind.equals("http")) {
-            emulator = CloudHsmEmulator.builder().model(model).start();
-            store = AwsBackupStore.builder().endpointOverride(emulator.endpoint())
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "x")))
-                    .build();
-        } else {
-            store = new InMemoryBackupStore(model);
-        }
-        try (BackupReplicator r = BackupReplicator.builder().sourceRegion(SOURCE)
-                .destinationRegions(DESTINATIONS).backupStore(store).clock(clock).sleeper(clock::advance)
-                .selection(Selection.allWithin(Duration.ofDays(365)))
-                .retentionPolicy(RetentionPolicy.builder().keepLast(backups).build())
-                .build()) {
+    private static NoOp noOp(Shape shape, boolean retention, Duration latency, Integer calls) {
+        try (World w = World.http(shape, SEED, null);
+             BackupReplicator first = World.replicator(shape, w.newStore(), retention, Clock.systemUTC(),
+                     Sleeper.SYSTEM, calls)) {
+            expectCopies(shape, first.replicate(), "first run of the no-op scenario");
+            w.latency(latency);
+            w.requestLog().clear();
             long t0 = System.nanoTime();
-            r.plan();
+            ReplicationReport warm = first.replicate();
             long t1 = System.nanoTime();
-            long before = requests(store, emulator);
-            ReplicationReport first = r.replicate();
-            long t2 = System.nanoTime();
-            long afterFirst = requests(store, emulator);
-            ReplicationReport second = r.replicate();
-            long t3 = System.nanoTime();
-            long afterSecond = requests(store, emulator);
-            if (first.status() != RunStatus.SUCCESS || first.copied() != (long) backups * DESTINATIONS.size()
-                    || second.copied() != 0) {
-                throw new IllegalStateException("benchmark run misbehaved: " + first.summary() + " / " + second.summary());
-            }
-            return new Result(storeKind, backups, ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), afterFirst - before,
-                    afterSecond - afterFirst, peakHeapMb());
-        } finally {
-            store.close();
-            if (emulator != null) {
-                emulator.close();
+            expectNoOp(warm);
+            long warmRequests = w.requestLog().size();
+            w.requestLog().clear();
+            try (BackupReplicator fresh = World.replicator(shape, w.newStore(), retention, Clock.systemUTC(),
+                    Sleeper.SYSTEM, calls)) {
+                long t2 = System.nanoTime();
+                ReplicationReport cold = fresh.replicate();
+                long t3 = System.nanoTime();
+                expectNoOp(cold);
+                return new NoOp(warmRequests, (t1 - t0) / 1e9, w.requestLog().size(), (t3 - t2) / 1e9);
             }
         }
     }
 
-    private static long requests(BackupStore store, CloudHsmEmulator emulator) {
-        return emulator != null ? emulator.requestLog().requests().size() : ((InMemoryBackupStore) store).calls();
+    private static void noOpWithLatency(Options o, Table table) {
+        Shape s = o.noOp();
+        for (boolean retention : new boolean[] {false, true}) {
+            String scenario = "A no-op " + s + ", " + o.latency().toMillis() + " ms, "
+                    + (retention ? "retention" : "no retention");
+            progress(scenario);
+            List<NoOp> runs = repeat(o.repeats(), () -> noOp(s, retention, o.latency(), o.maxCallsPerRegion()));
+            long minimum = Minimum.requests(s, s.backups(), 0, retention);
+            double critical = seconds(Minimum.noOpCriticalPath(s, retention, o.latency()));
+            table.requests(scenario, "requests, warm", median(runs, NoOp::warmRequests), minimum);
+            table.wall(scenario, "wall, warm", median(runs, NoOp::warmSeconds), critical, "critical path");
+            table.requests(scenario, "requests, cold", median(runs, NoOp::coldRequests), minimum);
+            table.wall(scenario, "wall, cold", median(runs, NoOp::coldSeconds), critical, "critical path");
+        }
     }
 
-    private static double ms(long nanos) {
-        return nanos / 1_000_000.0;
+    private static void noOpRequests(Options o, Table table) {
+        Shape s = o.noOpRequests();
+        String scenario = "B no-op " + s + ", no latency";
+        progress(scenario);
+        NoOp run = noOp(s, false, Duration.ZERO, o.maxCallsPerRegion());
+        long minimum = Minimum.requests(s, s.backups(), 0, false);
+        table.requests(scenario, "requests, warm", run.warmRequests(), minimum);
+        table.requests(scenario, "requests, cold", run.coldRequests(), minimum);
+    }
+
+    // ----------------------------------------------------------------------------------------- C
+
+    /** One first run. */
+    private record FirstRun(long requests, double seconds, double copyPhaseSeconds, long copiesHeld, long failed,
+                            long throttled, long retries) {
+    }
+
+    private static FirstRun ours(Shape shape, Duration latency, World.RateLimit rateLimit, Integer calls) {
+        try (World w = World.http(shape, SEED, rateLimit)) {
+            w.latency(latency);
+            TimedStore timed = new TimedStore(w.newStore());
+            AtomicLong retries = new AtomicLong();
+            ReplicationListener countRetries = new ReplicationListener() {
+                @Override
+                public void onRetry(RetryEvent event) {
+                    retries.incrementAndGet();
+                }
+            };
+            try (BackupReplicator r = World.replicator(shape, timed.store(), false, Clock.systemUTC(), Sleeper.SYSTEM,
+                    calls, countRetries)) {
+                w.requestLog().clear();
+                long t0 = System.nanoTime();
+                ReplicationReport report = r.replicate();
+                long t1 = System.nanoTime();
+                if (rateLimit == null) {
+                    expectCopies(shape, report, "first run");
+                }
+                return new FirstRun(w.requestLog().size(), (t1 - t0) / 1e9, timed.copyPhaseNanos() / 1e9,
+                        w.copiesHeld(), report.failedCount(), w.requestLog().countErrors("ThrottlingException"),
+                        retries.get());
+            }
+        }
+    }
+
+    /** One run of the naive replicator: requests and seconds. */
+    private record Naive(long requests, double seconds) {
+    }
+
+    private static Naive naive(Shape shape, Duration latency) {
+        try (World w = World.http(shape, SEED, null)) {
+            w.latency(latency);
+            NaiveReplicator naive = new NaiveReplicator(w.newStore(), Shape.SOURCE, shape.destinationRegions());
+            long t0 = System.nanoTime();
+            long copied = naive.run();
+            long t1 = System.nanoTime();
+            if (copied != shape.copies() || w.copiesHeld() != shape.copies()) {
+                throw new IllegalStateException("the naive replicator copied " + copied + " of " + shape.copies());
+            }
+            return new Naive(w.requestLog().size(), (t1 - t0) / 1e9);
+        }
+    }
+
+    private static void firstRun(Options o, Table table) {
+        Shape s = o.firstRun();
+        Duration latency = o.latency();
+        String scenario = "C first run " + s + " = " + s.copies() + " copies, " + latency.toMillis() + " ms";
+        progress(scenario);
+        List<FirstRun> runs = repeat(o.repeats(), () -> ours(s, latency, null, o.maxCallsPerRegion()));
+        long minimum = Minimum.requests(s, 0, s.backups(), false);
+        int inFlight = o.callsPerRegion() * s.destinations();
+        double copyCritical = seconds(Minimum.copyPhase(s, inFlight, latency));
+        double oursSeconds = median(runs, FirstRun::seconds);
+        table.requests(scenario, "requests", median(runs, FirstRun::requests), minimum);
+        if (o.naiveRepeats() > 0) {
+            progress(scenario + ", naive sequential baseline");
+            List<Naive> naives = repeat(o.naiveRepeats(), () -> naive(s, latency));
+            double naiveSeconds = median(naives, Naive::seconds);
+            table.add(scenario, "wall: naive sequential / ours", Table.seconds(oursSeconds),
+                    Table.seconds(naiveSeconds) + " naive (" + Table.count(median(naives, Naive::requests))
+                            + " requests)", Table.times(naiveSeconds / oursSeconds) + " faster");
+        }
+        table.wall(scenario, "copy phase", median(runs, FirstRun::copyPhaseSeconds), copyCritical,
+                "critical path at " + o.callsPerRegion() + " calls per destination region");
+        table.wall(scenario, "wall", oursSeconds,
+                seconds(Minimum.firstRun(s, false, latency, Minimum.copyPhase(s, inFlight, latency))),
+                "critical path at " + o.callsPerRegion() + " calls per destination region");
+
+        World.RateLimit limit = new World.RateLimit(o.rate(), o.burst());
+        String limited = scenario + ", rate limit " + Table.count(o.rate()) + "/s burst " + o.burst() + " per region";
+        progress(limited);
+        List<FirstRun> throttled = repeat(o.repeats(), () -> ours(s, latency, limit, o.maxCallsPerRegion()));
+        double copyPhase = median(throttled, FirstRun::copyPhaseSeconds);
+        table.requests(limited, "requests (throttled included)", median(throttled, FirstRun::requests), minimum);
+        table.wall(limited, "copy phase", copyPhase, seconds(Minimum.copyPhase(s, o.rate())),
+                "critical path (copies / rate)");
+        double perSecond = median(throttled, r -> r.copiesHeld() / r.copyPhaseSeconds());
+        table.add(limited, "copies per second sustained", String.format(Locale.ROOT, "%.1f", perSecond),
+                Table.count(o.rate()) + " limit", String.format(Locale.ROOT, "%.2f of the limit", perSecond / o.rate()));
+        double share = median(throttled, r -> (double) r.throttled() / r.requests());
+        table.add(limited, "throttled requests", Table.count(median(throttled, FirstRun::throttled)),
+                Table.count(median(throttled, FirstRun::requests)) + " requests", Table.percent(share));
+        table.add(limited, "retries; copies failed", Table.count(median(throttled, FirstRun::retries)) + "; "
+                + Table.count(median(throttled, FirstRun::failed)), "", "");
+        table.add(limited, "wall", Table.seconds(median(throttled, FirstRun::seconds)), "", "");
+    }
+
+    // ----------------------------------------------------------------------------------------- D
+
+    private record Large(long requests, double seconds, long peakHeapMb, long liveHeapMb) {
+    }
+
+    private static Large large(Shape shape, boolean retention) {
+        MutableClock clock = MutableClock.at(Instant.parse("2026-11-01T00:00:00Z"));
+        try (World w = World.inMemory(shape, SEED, clock)) {
+            InMemoryBackupStore store = new InMemoryBackupStore(w.model());
+            System.gc();
+            resetPeaks();
+            try (BackupReplicator r = World.replicator(shape, ChunkedIds.of(store), retention, clock, clock::advance,
+                    null)) {
+                long t0 = System.nanoTime();
+                ReplicationReport report = r.replicate();
+                long t1 = System.nanoTime();
+                long peak = peakHeapMb();
+                expectCopies(shape, report, "large first run");
+                System.gc();
+                Runtime rt = Runtime.getRuntime();
+                long live = (rt.totalMemory() - rt.freeMemory()) / (1024 * 1024);
+                Reference.reachabilityFence(report); // the live heap holds the report (and the model)
+                return new Large(store.calls(), (t1 - t0) / 1e9, peak, live);
+            }
+        }
+    }
+
+    private static void large(Options o, Table table) {
+        int copies = o.retentionCopies();
+        String evaluation = "D retention over " + Table.count(copies) + " copies";
+        progress(evaluation);
+        table.add(evaluation, "evaluation time", String.format(Locale.ROOT, "%.0f ms",
+                median(repeat(o.repeats(), () -> retentionEvaluationMillis(copies)), d -> d)), "", "");
+        Shape s = o.large();
+        for (boolean retention : new boolean[] {false, true}) {
+            String scenario = "D first run " + s + ", in-memory, " + (retention ? "retention" : "no retention");
+            progress(scenario);
+            Large run = large(s, retention);
+            table.requests(scenario, "requests", run.requests(), Minimum.requests(s, 0, s.backups(), retention));
+            table.add(scenario, "heap peak; live after the run; wall", run.peakHeapMb() + " MB; "
+                    + run.liveHeapMb() + " MB; " + Table.seconds(run.seconds()), "", "");
+        }
+    }
+
+    /** @return the milliseconds one evaluation of retention over {@code copies} copies in one region takes */
+    private static double retentionEvaluationMillis(int copies) {
+        String destination = "us-west-2";
+        int perCluster = 1000;
+        int clusters = Math.max(1, copies / perCluster);
+        Instant now = Instant.parse("2026-11-01T00:00:00Z");
+        List<Backup> inventory = new ArrayList<>(copies);
+        for (int i = 0; i < copies; i++) {
+            String cluster = "cluster-" + id(i % clusters);
+            String source = "backup-" + id(2 * i);
+            Map<String, String> tags = Map.of(CopyTags.OWNER, "default", CopyTags.SOURCE_BACKUP, source,
+                    CopyTags.SOURCE_REGION, Shape.SOURCE, CopyTags.SOURCE_CLUSTER, cluster);
+            Instant created = now.minus(Duration.ofHours(1L + i / clusters));
+            inventory.add(Backup.builder("backup-" + id(2 * i + 1), destination).state(BackupState.READY)
+                    .clusterId(cluster).createTimestamp(created).copyTimestamp(created.plusSeconds(60))
+                    .sourceRegion(Shape.SOURCE).sourceBackup(source).sourceCluster(cluster).tags(tags).build());
+        }
+        Collections.shuffle(inventory, new java.util.Random(SEED));
+        RetentionEvaluator evaluator = new RetentionEvaluator(RetentionPolicy.builder().keepLast(24).keepDaily(30)
+                .keepWeekly(12).keepMonthly(24).build(), "default", Shape.SOURCE);
+        for (int i = 0; i < 2; i++) {
+            evaluator.evaluate(destination, inventory, Set.of(), now); // warm-up
+        }
+        long t0 = System.nanoTime();
+        RetentionEvaluation e = evaluator.evaluate(destination, inventory, Set.of(), now);
+        long t1 = System.nanoTime();
+        if (e.decisions().size() != copies || e.toDelete().isEmpty()) {
+            throw new IllegalStateException("retention evaluated " + e.decisions().size() + " of " + copies
+                    + " copies, deleting " + e.toDelete().size());
+        }
+        return (t1 - t0) / 1e6;
+    }
+
+    /** @return an 11-character id suffix in CloudHSM's alphabet */
+    private static String id(int n) {
+        String chars = "abcdefghijklmnopqrstuvwxyz234567";
+        StringBuilder sb = new StringBuilder();
+        int v = n;
+        for (int i = 0; i < 11; i++) {
+            sb.append(chars.charAt(v % 32));
+            v /= 32;
+        }
+        return sb.toString();
+    }
+
+    // ----------------------------------------------------------------------------------------- helpers
+
+    /** Loads and compiles the paths every scenario takes, so the first measured run is not the JVM's first. */
+    private static void warmUp() {
+        progress("warm-up");
+        noOp(new Shape(2, 60, 2), true, Duration.ZERO, null);
+    }
+
+    private static void expectCopies(Shape shape, ReplicationReport report, String what) {
+        if (report.status() != RunStatus.SUCCESS || report.copied() != shape.copies()) {
+            throw new IllegalStateException("the " + what + " misbehaved: " + report.summary());
+        }
+    }
+
+    private static void expectNoOp(ReplicationReport report) {
+        if (report.status() != RunStatus.SUCCESS || report.copied() != 0) {
+            throw new IllegalStateException("the no-op run misbehaved: " + report.summary());
+        }
+    }
+
+    private static <T> List<T> repeat(int times, Supplier<T> run) {
+        List<T> runs = new ArrayList<>();
+        for (int i = 0; i < times; i++) {
+            runs.add(run.get());
+        }
+        return runs;
+    }
+
+    private static <T> double median(List<T> runs, java.util.function.ToDoubleFunction<T> measure) {
+        double[] v = runs.stream().mapToDouble(measure).sorted().toArray();
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
+    private static double seconds(Duration d) {
+        return d.toNanos() / 1e9;
+    }
+
+    private static void progress(String what) {
+        System.err.println("# " + what);
     }
 
     private static void resetPeaks() {
