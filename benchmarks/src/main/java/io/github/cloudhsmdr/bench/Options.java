@@ -25,8 +25,8 @@ record Options(int repeats, int naiveRepeats, Duration latency, Shape noOp, Shap
                double rate, int burst, Integer maxCallsPerRegion, Set<String> scenarios, Shape large,
                int retentionCopies) {
 
-    /** The library's default of {@code maxConcurrentCallsPerRegion} on main when this benchmark was written. */
-    static final int DEFAULT_CALLS_PER_REGION = 2;
+    /** The library's default ceiling of {@code maxConcurrentCallsPerRegion}. */
+    static final int DEFAULT_CALLS_PER_REGION = 8;
 
     static final String USAGE = String.join(System.lineSeparator(),
             "usage: ReplicationBenchmark [--repeats 3] [--naive-repeats 1 (0 skips it)] [--latency-ms 100]",

@@ -49,11 +49,11 @@ import java.util.function.Supplier;
  *       do not vary between runs, so B runs once.</li>
  *   <li><b>C</b> — first run, 4×50×3 = 600 copies, with latency: wall time next to the naive sequential
  *       replicator's (naive / ours); requests vs the minimum; the copy phase (first CopyBackupToRegion sent to the
- *       last answered, as the engine's store sees them) vs {@code ⌈K / (M·R)⌉ · L}, the critical path when each
- *       destination region has {@code M} calls in flight ({@code --max-calls-per-region}, else the library's
- *       default 2). Then again with the emulator's rate limit ({@code --rate} 20 requests/s, {@code --burst} 20 per
- *       region): the copy phase vs {@code K / rate} (every CopyBackupToRegion goes to the source region's
- *       endpoint), copies per second sustained vs the rate, throttled requests as a share of all requests (the
+ *       last answered, as the engine's store sees them) vs {@code ⌈K / M⌉ · L}, the critical path with {@code M}
+ *       calls in flight at the source region's endpoint, where every CopyBackupToRegion goes
+ *       ({@code --max-calls-per-region}, else the library's default ceiling 8). Then again with the emulator's rate
+ *       limit ({@code --rate} 20 requests/s, {@code --burst} 20 per region): the copy phase vs
+ *       {@code max(K / rate, ⌈K / M⌉ · L)}, copies per second sustained vs the rate, throttled requests as a share of all requests (the
  *       emulator's request log), and retries ({@link RetryEvent}s through a listener).</li>
  *   <li><b>D</b> ({@code --large}) — first-run requests without and with retention, the heap (the peak of the
  *       heap pools during the run, which depends on when the GC ran, and what is live after a GC with the model
@@ -231,7 +231,8 @@ public final class ReplicationBenchmark {
         progress(scenario);
         List<FirstRun> runs = repeat(o.repeats(), () -> ours(s, latency, null, o.maxCallsPerRegion()));
         long minimum = Minimum.requests(s, 0, s.backups(), false);
-        int inFlight = o.callsPerRegion() * s.destinations();
+        // every CopyBackupToRegion goes to the source region's endpoint: the copies of all destinations share it
+        int inFlight = o.callsPerRegion();
         double copyCritical = seconds(Minimum.copyPhase(s, inFlight, latency));
         double oursSeconds = median(runs, FirstRun::seconds);
         table.requests(scenario, "requests", median(runs, FirstRun::requests), minimum);
@@ -244,10 +245,10 @@ public final class ReplicationBenchmark {
                             + " requests)", Table.times(naiveSeconds / oursSeconds) + " faster");
         }
         table.wall(scenario, "copy phase", median(runs, FirstRun::copyPhaseSeconds), copyCritical,
-                "critical path at " + o.callsPerRegion() + " calls per destination region");
+                "critical path at " + o.callsPerRegion() + " calls in flight at the source region");
         table.wall(scenario, "wall", oursSeconds,
                 seconds(Minimum.firstRun(s, false, latency, Minimum.copyPhase(s, inFlight, latency))),
-                "critical path at " + o.callsPerRegion() + " calls per destination region");
+                "critical path at " + o.callsPerRegion() + " calls in flight at the source region");
 
         World.RateLimit limit = new World.RateLimit(o.rate(), o.burst());
         String limited = scenario + ", rate limit " + Table.count(o.rate()) + "/s burst " + o.burst() + " per region";
@@ -255,8 +256,10 @@ public final class ReplicationBenchmark {
         List<FirstRun> throttled = repeat(o.repeats(), () -> ours(s, latency, limit, o.maxCallsPerRegion()));
         double copyPhase = median(throttled, FirstRun::copyPhaseSeconds);
         table.requests(limited, "requests (throttled included)", median(throttled, FirstRun::requests), minimum);
-        table.wall(limited, "copy phase", copyPhase, seconds(Minimum.copyPhase(s, o.rate())),
-                "critical path (copies / rate)");
+        Duration byRate = Minimum.copyPhase(s, o.rate());
+        Duration byCalls = Minimum.copyPhase(s, inFlight, latency);
+        table.wall(limited, "copy phase", copyPhase, seconds(byRate.compareTo(byCalls) > 0 ? byRate : byCalls),
+                "critical path (the slower of copies / rate and " + o.callsPerRegion() + " calls in flight)");
         double perSecond = median(throttled, r -> r.copiesHeld() / r.copyPhaseSeconds());
         table.add(limited, "copies per second sustained", String.format(Locale.ROOT, "%.1f", perSecond),
                 Table.count(o.rate()) + " limit", String.format(Locale.ROOT, "%.2f of the limit", perSecond / o.rate()));
