@@ -1,12 +1,20 @@
 package io.github.cloudhsmdr.bench;
 
+import io.github.cloudhsmdr.RetentionPolicy;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 /**
- * The benchmark's command line.
+ * The benchmark's command line, read with picocli (as the CLI module is): options, defaults, help and the
+ * errors that name the option and the value.
  *
  * @param repeats           runs per measure; the median is reported
  * @param naiveRepeats      runs of the naive baseline (it is sequential and takes minutes); 0 skips it
@@ -28,115 +36,101 @@ record Options(int repeats, int naiveRepeats, Duration latency, Shape noOp, Shap
     /** The library's default ceiling of {@code maxConcurrentCallsPerRegion}. */
     static final int DEFAULT_CALLS_PER_REGION = 8;
 
-    static final String USAGE = String.join(System.lineSeparator(),
-            "usage: ReplicationBenchmark [--repeats 3] [--naive-repeats 1 (0 skips it)] [--latency-ms 100]",
-            "    [--noop 4x50x3] [--noop-requests 10x400x3] [--first-run 4x50x3] [--rate 20] [--burst 20]",
-            "    [--max-calls-per-region N] [--scenarios A,B,C] [--large] [--large-shape 50x1000x5]",
-            "    [--retention-copies 100000]",
-            "  shapes are CLUSTERSxBACKUPS_PER_CLUSTERxDESTINATION_REGIONS; --large adds scenario D (in-memory store,",
-            "  large; slow while the testkit model is slow), the same as --scenarios A,B,C,D");
-
     /** @return the calls per region in flight that the critical path of an unlimited copy phase assumes */
     int callsPerRegion() {
         return maxCallsPerRegion != null ? maxCallsPerRegion : DEFAULT_CALLS_PER_REGION;
     }
 
+    /**
+     * Parses the command line with picocli.
+     *
+     * @throws CommandLine.ParameterException naming the option, the value and what is allowed
+     */
     static Options parse(String... args) {
+        Spec spec = new Spec();
+        CommandLine line = new CommandLine(spec).registerConverter(Shape.class, Shape::parse);
+        line.parseArgs(args);
+        if (line.isUsageHelpRequested()) {
+            line.usage(System.out);
+            System.exit(0);
+        }
+        Set<String> scenarios = new LinkedHashSet<>();
+        for (String t : spec.scenarios) {
+            String name = t.trim().toUpperCase(Locale.ROOT);
+            if (!Set.of("A", "B", "C", "D").contains(name)) {
+                throw new CommandLine.ParameterException(line, "--scenarios holds '" + t.trim()
+                        + "'; the scenarios are A, B, C and D");
+            }
+            scenarios.add(name);
+        }
+        if (spec.large) {
+            scenarios.add("D");
+        }
+        atLeast(line, "--repeats", spec.repeats, 1);
+        atLeast(line, "--naive-repeats", spec.naiveRepeats, 0);
+        atLeast(line, "--latency-ms", spec.latencyMs, 0);
+        atLeast(line, "--burst", spec.burst, 1);
+        atLeast(line, "--retention-copies", spec.retentionCopies, 1);
+        if (spec.maxCallsPerRegion != null) {
+            atLeast(line, "--max-calls-per-region", spec.maxCallsPerRegion, 1);
+        }
+        if (!Double.isFinite(spec.rate) || spec.rate <= 0) {
+            throw new CommandLine.ParameterException(line, "--rate must be greater than 0 requests/s, was "
+                    + spec.rate);
+        }
+        for (Shape shape : new Shape[] {spec.noOp, spec.noOpRequests, spec.firstRun, spec.large()}) {
+            if (shape.backupsPerCluster() > RetentionPolicy.MAX_COUNT) {
+                throw new CommandLine.ParameterException(line, "backups per cluster must be at most "
+                        + RetentionPolicy.MAX_COUNT + " (the retention runs keep that many), was "
+                        + shape.backupsPerCluster());
+            }
+        }
+        return new Options(spec.repeats, spec.naiveRepeats, Duration.ofMillis(spec.latencyMs), spec.noOp,
+                spec.noOpRequests, spec.firstRun, spec.rate, spec.burst, spec.maxCallsPerRegion, Set.copyOf(scenarios),
+                spec.large(), spec.retentionCopies);
+    }
+
+    private static void atLeast(CommandLine line, String option, int value, int least) {
+        if (value < least) {
+            throw new CommandLine.ParameterException(line, option + " must be at least " + least + ", was " + value);
+        }
+    }
+
+    /** The options as picocli reads them; shapes are CLUSTERSxBACKUPS_PER_CLUSTERxDESTINATION_REGIONS. */
+    @Command(name = "ReplicationBenchmark", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Replication runs measured next to the minimum requests, the critical path and a naive "
+                    + "sequential replicator.")
+    static final class Spec {
+        @Option(names = "--repeats", description = "runs per measure; the median is reported (default: 3)")
         int repeats = 3;
+        @Option(names = "--naive-repeats", description = "runs of the naive baseline; 0 skips it (default: 1)")
         int naiveRepeats = 1;
-        Duration latency = Duration.ofMillis(100);
+        @Option(names = "--latency-ms", description = "latency of every request in A and C (default: 100)")
+        int latencyMs = 100;
+        @Option(names = "--noop", description = "shape of A, the no-op run with latency (default: 4x50x3)")
         Shape noOp = new Shape(4, 50, 3);
+        @Option(names = "--noop-requests", description = "shape of B, no-op run requests (default: 10x400x3)")
         Shape noOpRequests = new Shape(10, 400, 3);
+        @Option(names = "--first-run", description = "shape of C, the first run with latency (default: 4x50x3)")
         Shape firstRun = new Shape(4, 50, 3);
+        @Option(names = "--rate", description = "the emulator's rate limit per region in C, requests/s (default: 20)")
         double rate = 20;
+        @Option(names = "--burst", description = "the burst of that rate limit (default: 20)")
         int burst = 20;
-        Integer calls = null;
-        Set<String> scenarios = new LinkedHashSet<>(Set.of("A", "B", "C"));
-        Shape large = new Shape(50, 1000, 5);
+        @Option(names = "--max-calls-per-region", description = "maxConcurrentCallsPerRegion (default: the "
+                + "library's)")
+        Integer maxCallsPerRegion;
+        @Option(names = "--scenarios", split = ",", description = "scenarios to run: A, B, C, D (default: A,B,C)")
+        List<String> scenarios = new ArrayList<>(List.of("A", "B", "C"));
+        @Option(names = "--large", description = "adds scenario D (in-memory store, large)")
+        boolean large;
+        @Option(names = "--large-shape", description = "shape of D (default: 50x1000x5)")
+        Shape largeShape = new Shape(50, 1000, 5);
+        @Option(names = "--retention-copies", description = "copies of D's retention evaluation (default: 100000)")
         int retentionCopies = 100_000;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--repeats" -> repeats = positive(a, value(args, ++i, a));
-                case "--naive-repeats" -> {
-                    naiveRepeats = whole(a, value(args, ++i, a));
-                    if (naiveRepeats < 0) {
-                        throw new IllegalArgumentException("--naive-repeats must be 0 (skip the baseline) or more, was "
-                                + naiveRepeats);
-                    }
-                }
-                case "--latency-ms" -> {
-                    int ms = whole(a, value(args, ++i, a));
-                    if (ms < 0) {
-                        throw new IllegalArgumentException("--latency-ms must be 0 or more, was " + ms);
-                    }
-                    latency = Duration.ofMillis(ms);
-                }
-                case "--noop" -> noOp = Shape.parse(a, value(args, ++i, a));
-                case "--noop-requests" -> noOpRequests = Shape.parse(a, value(args, ++i, a));
-                case "--first-run" -> firstRun = Shape.parse(a, value(args, ++i, a));
-                case "--rate" -> {
-                    String v = value(args, ++i, a);
-                    try {
-                        rate = Double.parseDouble(v);
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("--rate must be a number of requests per second, was '"
-                                + v + "'", e);
-                    }
-                    if (!Double.isFinite(rate) || rate <= 0) {
-                        throw new IllegalArgumentException("--rate must be greater than 0, was " + v);
-                    }
-                }
-                case "--burst" -> burst = positive(a, value(args, ++i, a));
-                case "--max-calls-per-region" -> calls = positive(a, value(args, ++i, a));
-                case "--scenarios" -> {
-                    scenarios = new LinkedHashSet<>();
-                    for (String s : value(args, ++i, a).split(",")) {
-                        String t = s.trim().toUpperCase(Locale.ROOT);
-                        if (!Set.of("A", "B", "C", "D").contains(t)) {
-                            throw new IllegalArgumentException("--scenarios holds '" + s.trim()
-                                    + "'; the scenarios are A, B, C and D");
-                        }
-                        scenarios.add(t);
-                    }
-                }
-                case "--large" -> scenarios.add("D");
-                case "--large-shape" -> large = Shape.parse(a, value(args, ++i, a));
-                case "--retention-copies" -> retentionCopies = positive(a, value(args, ++i, a));
-                default -> throw new IllegalArgumentException("Unknown option '" + a + "'");
-            }
-        }
-        for (Shape s : new Shape[] {noOp, noOpRequests, firstRun, large}) {
-            if (s.backupsPerCluster() > io.github.cloudhsmdr.RetentionPolicy.MAX_COUNT) {
-                throw new IllegalArgumentException("backups per cluster must be at most "
-                        + io.github.cloudhsmdr.RetentionPolicy.MAX_COUNT + " (the retention runs keep that many), was "
-                        + s.backupsPerCluster());
-            }
-        }
-        return new Options(repeats, naiveRepeats, latency, noOp, noOpRequests, firstRun, rate, burst, calls,
-                Set.copyOf(scenarios), large, retentionCopies);
-    }
 
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(option + " needs a value");
+        Shape large() {
+            return largeShape;
         }
-        return args[i];
-    }
-
-    private static int whole(String option, String v) {
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " must be a whole number, was '" + v + "'", e);
-        }
-    }
-
-    private static int positive(String option, String v) {
-        int n = whole(option, v);
-        if (n < 1) {
-            throw new IllegalArgumentException(option + " must be at least 1, was " + n);
-        }
-        return n;
     }
 }

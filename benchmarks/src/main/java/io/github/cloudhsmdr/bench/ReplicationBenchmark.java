@@ -82,15 +82,15 @@ public final class ReplicationBenchmark {
     /**
      * Runs the scenarios the arguments ask for and prints the table.
      *
-     * @param args see {@link Options#USAGE}
+     * @param args see {@link Options.Spec} ({@code --help})
      */
     public static void main(String[] args) {
         Options o;
         try {
             o = Options.parse(args);
-        } catch (IllegalArgumentException e) {
+        } catch (picocli.CommandLine.ParameterException e) {
             System.err.println(e.getMessage());
-            System.err.println(Options.USAGE);
+            e.getCommandLine().usage(System.err);
             System.exit(2);
             return;
         }

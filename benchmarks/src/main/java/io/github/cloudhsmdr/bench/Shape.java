@@ -25,18 +25,18 @@ record Shape(int clusters, int backupsPerCluster, int destinations) {
     }
 
     /** Parses {@code CLUSTERSxBACKUPSxREGIONS}, e.g. {@code 4x50x3}. */
-    static Shape parse(String option, String text) {
+    static Shape parse(String text) {
         String[] parts = text.toLowerCase(Locale.ROOT).split("x");
         if (parts.length != 3) {
-            throw new IllegalArgumentException(option + " must be CLUSTERSxBACKUPSxREGIONS (backups per cluster, "
-                    + "destination regions), e.g. 4x50x3, was '" + text + "'");
+            throw new IllegalArgumentException("a shape is CLUSTERSxBACKUPSxREGIONS (backups per cluster, destination "
+                    + "regions), e.g. 4x50x3, was '" + text + "'");
         }
         try {
             return new Shape(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()),
                     Integer.parseInt(parts[2].trim()));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " must be CLUSTERSxBACKUPSxREGIONS with whole numbers, e.g. "
-                    + "4x50x3, was '" + text + "'", e);
+            throw new IllegalArgumentException("a shape is CLUSTERSxBACKUPSxREGIONS with whole numbers, e.g. 4x50x3, "
+                    + "was '" + text + "'", e);
         }
     }
 
