@@ -16,9 +16,10 @@ import java.util.function.Supplier;
  * at {@value #INITIAL_LIMIT} calls at once, grows by one each time a full window of calls at the limit succeeds
  * (additive increase), and halves when the region throttles (multiplicative decrease, at most once per window:
  * the calls already in flight when the limit was cut do not cut it again), never below one nor above the
- * configured ceiling. A region that throttles also gets a spacing between calls (doubling from 250 ms up to
- * 10 s, halving with each success), so a region that throttles even one call at a time slows down instead of
- * burning the run's retries. CloudHSM's API rate limits are per account and region and not documented, so they
+ * configured ceiling. A region that throttles even one call at a time also gets a spacing between calls
+ * (doubling from 250 ms up to 10 s, halving with each success), so it slows down further instead of burning the
+ * run's retries; above one call at a time, halving the limit is the brake (a spacing there would hold a slot
+ * idle and keep the run well under the region's rate). CloudHSM's API rate limits are per account and region and not documented, so they
  * are learnt, like the AWS SDK's adaptive retry mode does. Waits go through the injected sleeper. Thread-safe;
  * one pacer serves every run of a replicator, so what a run learnt carries over to the next.
  */
@@ -97,12 +98,16 @@ final class RegionPacer {
             throttled++;
             if (p.window() == window) {
                 double before = limit;
+                if (before < 2) {
+                    // one call at a time is already too fast: only spacing the calls slows the region down more
+                    spacing = spacing.isZero() ? FIRST_SPACING : spacing.multipliedBy(2).compareTo(MAX_SPACING) > 0
+                            ? MAX_SPACING : spacing.multipliedBy(2);
+                }
                 limit = Math.max(1, Math.floor(limit / 2));
                 window++;
-                LOG.debug("Region throttled region={} limit {} -> {} calls at once", region, (int) before, (int) limit);
+                LOG.debug("Region throttled region={} limit {} -> {} calls at once, spacing {}", region, (int) before,
+                        (int) limit, spacing);
             }
-            spacing = spacing.isZero() ? FIRST_SPACING
-                    : spacing.multipliedBy(2).compareTo(MAX_SPACING) > 0 ? MAX_SPACING : spacing.multipliedBy(2);
             notifyAll();
         }
 

@@ -94,18 +94,26 @@ class RegionPacerTest {
         assertEquals(1, lane.limit());
     }
 
-    @Test
-    void aThrottledCallCutsTheLimitAndSpacesTheNextCalls() {
-        RegionPacer pacer = pacer(4);
+    private static void throttle(RegionPacer pacer) {
         assertThrows(BackupServiceException.class, () -> pacer.run("CopyBackupToRegion", "us-east-1", () -> {
             throw new BackupServiceException(ServiceErrorKind.THROTTLING, "CopyBackupToRegion", "us-east-1", null,
                     "ThrottlingException", "Rate exceeded", null);
         }));
+    }
+
+    @Test
+    void aThrottledCallCutsTheLimitAndOnlyARegionThrottlingOneCallAtATimeIsSpaced() {
+        RegionPacer pacer = pacer(4);
+        throttle(pacer);
         assertEquals(1, pacer.lane("us-east-1").limit());
+        pacer.run("CopyBackupToRegion", "us-east-1", () -> "ok");
+        assertEquals(List.of(), slept, "above one call at a time, halving the limit is the brake");
+
+        throttle(pacer);
         pacer.run("CopyBackupToRegion", "us-east-1", () -> "ok");
         pacer.run("CopyBackupToRegion", "us-east-1", () -> "ok");
         assertEquals(List.of(RegionPacer.FIRST_SPACING, RegionPacer.FIRST_SPACING.dividedBy(2)), slept);
-        assertEquals(1, pacer.lane("us-east-1").counts()[1], "throttled calls counted");
+        assertEquals(2, pacer.lane("us-east-1").counts()[1], "throttled calls counted");
     }
 
     @Test
