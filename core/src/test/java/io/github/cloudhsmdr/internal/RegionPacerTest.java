@@ -108,12 +108,15 @@ class RegionPacerTest {
         assertEquals(1, pacer.lane("us-east-1").limit());
         pacer.run("CopyBackupToRegion", "us-east-1", () -> "ok");
         assertEquals(List.of(), slept, "above one call at a time, halving the limit is the brake");
+        assertEquals(2, pacer.lane("us-east-1").limit(), "a window of one call at the limit of one succeeded");
 
         throttle(pacer);
+        throttle(pacer);
+        assertEquals(1, pacer.lane("us-east-1").limit());
         pacer.run("CopyBackupToRegion", "us-east-1", () -> "ok");
         pacer.run("CopyBackupToRegion", "us-east-1", () -> "ok");
         assertEquals(List.of(RegionPacer.FIRST_SPACING, RegionPacer.FIRST_SPACING.dividedBy(2)), slept);
-        assertEquals(2, pacer.lane("us-east-1").counts()[1], "throttled calls counted");
+        assertEquals(3, pacer.lane("us-east-1").counts()[1], "throttled calls counted");
     }
 
     @Test
