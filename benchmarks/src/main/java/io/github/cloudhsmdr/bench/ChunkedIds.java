@@ -18,7 +18,8 @@ import java.util.Map;
  * {@code aws} module does: at most {@value Minimum#FILTER_VALUES} {@code backupIds} and
  * {@value Minimum#FILTER_VALUES} {@code sourceBackupIds} per request, one request (and its pages) per
  * combination of chunks, a page token naming the chunk. So the store's count of calls is the count of requests
- * the same run would send to AWS. A dynamic proxy: every other method passes through.
+ * the same run would send to AWS. It also tells the engine that limit ({@code maxFilterIdsPerRequest}), as the
+ * {@code aws} module's store does. A dynamic proxy: every other method passes through.
  */
 final class ChunkedIds {
     private ChunkedIds() {
@@ -28,6 +29,10 @@ final class ChunkedIds {
         return (BackupStore) Proxy.newProxyInstance(BackupStore.class.getClassLoader(),
                 new Class<?>[] {BackupStore.class}, (proxy, method, args) -> {
                     try {
+                        if (method.getName().equals("maxFilterIdsPerRequest")) {
+                            // as the aws module says: the engine then sends at most this many ids a request
+                            return Minimum.FILTER_VALUES;
+                        }
                         if (method.getName().equals("describeBackupsPage") && args.length == 3) {
                             return page(delegate, (String) args[0], (BackupFilter) args[1], (String) args[2]);
                         }
