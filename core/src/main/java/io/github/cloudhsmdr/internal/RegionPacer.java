@@ -16,7 +16,9 @@ import java.util.function.Supplier;
  * at {@value #INITIAL_LIMIT} calls at once, grows by one each time a full window of calls at the limit succeeds
  * (additive increase), and halves when the region throttles (multiplicative decrease, at most once per window:
  * the calls already in flight when the limit was cut do not cut it again), never below one nor above the
- * configured ceiling. A region that throttles even one call at a time also gets a spacing between calls
+ * configured ceiling. Growing back to the limit at which the region last throttled takes
+ * {@value #PROBE_WINDOWS} windows instead of one (as the AWS SDK's adaptive mode grows slowly near its last
+ * maximum), so a run at a region's rate probes it now and then instead of every other window. A region that throttles even one call at a time also gets a spacing between calls
  * (doubling from 250 ms up to 10 s, halving with each success), so it slows down further instead of burning the
  * run's retries; above one call at a time, halving the limit is the brake (a spacing there would hold a slot
  * idle and keep the run well under the region's rate). CloudHSM's API rate limits are per account and region and not documented, so they
@@ -30,6 +32,12 @@ final class RegionPacer {
     static final Duration MAX_SPACING = Duration.ofSeconds(10);
     /** The limit of a region the pacer has not called yet. */
     static final int INITIAL_LIMIT = 2;
+    /**
+     * How many windows of calls at the limit it takes to grow by one where the next step reaches the limit at which
+     * the region last throttled: probing there is slow, so a region at its rate is not pushed over it every other
+     * window.
+     */
+    static final int PROBE_WINDOWS = 8;
 
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     private final int ceiling;
@@ -60,6 +68,8 @@ final class RegionPacer {
         private int inFlight;
         /** Counts the decreases; a call started in an earlier window does not decrease the limit again. */
         private long window;
+        /** The limit at which the region last throttled, until the limit grows past it; 0 when none. */
+        private int throttledAt;
         private Duration spacing = Duration.ZERO;
         private long throttled;
         private long calls;
@@ -87,7 +97,12 @@ final class RegionPacer {
             inFlight--;
             // grow only when the limit was really used: a lane called one call at a time proves nothing about more
             if (p.atLimit() && limit < ceiling) {
-                limit = Math.min(ceiling, limit + 1.0 / (int) limit);
+                int now = (int) limit;
+                boolean probing = now + 1 >= throttledAt && throttledAt > 0;
+                limit = Math.min(ceiling, limit + 1.0 / (probing ? now * PROBE_WINDOWS : now));
+                if ((int) limit >= throttledAt) {
+                    throttledAt = 0;
+                }
             }
             spacing = spacing.dividedBy(2).compareTo(Duration.ofMillis(50)) < 0 ? Duration.ZERO : spacing.dividedBy(2);
             notifyAll();
@@ -103,6 +118,7 @@ final class RegionPacer {
                     spacing = spacing.isZero() ? FIRST_SPACING : spacing.multipliedBy(2).compareTo(MAX_SPACING) > 0
                             ? MAX_SPACING : spacing.multipliedBy(2);
                 }
+                throttledAt = (int) before;
                 limit = Math.max(1, Math.floor(limit / 2));
                 window++;
                 LOG.debug("Region throttled region={} limit {} -> {} calls at once, spacing {}", region, (int) before,

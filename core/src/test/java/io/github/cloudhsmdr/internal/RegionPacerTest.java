@@ -70,6 +70,23 @@ class RegionPacerTest {
     }
 
     @Test
+    void growingBackToTheLimitThatThrottledIsSlowAndFastAgainOncePastIt() throws InterruptedException {
+        RegionPacer.Lane lane = pacer(16).lane("us-east-1");
+        busy(lane, 3);
+        assertEquals(3, lane.limit());
+        window(lane, true);
+        assertEquals(1, lane.limit(), "halved from 3");
+        // 1 -> 2 is one window away; 2 -> 3 reaches the limit that throttled: eight windows of two calls
+        List<Integer> limits = busy(lane, 24);
+        assertEquals(2, limits.get(1));
+        assertEquals(2, limits.get(14), "still probing: " + limits);
+        assertEquals(3, limits.get(20), limits.toString());
+        // once back there without throttling, the region has room again: one window per step
+        List<Integer> after = busy(lane, 12);
+        assertEquals(6, after.get(11), after.toString());
+    }
+
+    @Test
     void callsOneAtATimeNeverGrowTheLimit() {
         RegionPacer pacer = pacer(8);
         for (int i = 0; i < 100; i++) {
@@ -108,15 +125,14 @@ class RegionPacerTest {
         assertEquals(1, pacer.lane("us-east-1").limit());
         pacer.run("CopyBackupToRegion", "us-east-1", () -> "ok");
         assertEquals(List.of(), slept, "above one call at a time, halving the limit is the brake");
-        assertEquals(2, pacer.lane("us-east-1").limit(), "a window of one call at the limit of one succeeded");
+        assertEquals(1, pacer.lane("us-east-1").limit(), "back toward 2, where it throttled, the limit grows slowly");
 
-        throttle(pacer);
         throttle(pacer);
         assertEquals(1, pacer.lane("us-east-1").limit());
         pacer.run("CopyBackupToRegion", "us-east-1", () -> "ok");
         pacer.run("CopyBackupToRegion", "us-east-1", () -> "ok");
         assertEquals(List.of(RegionPacer.FIRST_SPACING, RegionPacer.FIRST_SPACING.dividedBy(2)), slept);
-        assertEquals(3, pacer.lane("us-east-1").counts()[1], "throttled calls counted");
+        assertEquals(2, pacer.lane("us-east-1").counts()[1], "throttled calls counted");
     }
 
     @Test
