@@ -38,13 +38,10 @@ import java.util.function.Supplier;
  *
  * <p>Run from the repository root:
  * <pre>
- * mvn -B -o -q -pl benchmarks -am package -DskipTests
- * mvn -B -o -q -pl benchmarks dependency:build-classpath -Dmdep.outputFile=/tmp/model-cp.txt
- * java -cp benchmarks/target/classes:$(cat /tmp/model-cp.txt) io.github.cloudhsmdr.bench.ModelScaleBenchmark
+ * mvn -B -q -DskipTests install
+ * mvn -B -q -f benchmarks exec:java -Dexec.mainClass=io.github.cloudhsmdr.bench.ModelScaleBenchmark
  * </pre>
  * Optional arguments: clusters, backups per cluster, destination regions, repeats (default {@code 20 1000 5 3}).
- * Within a reactor build, the classpath holds the modules' {@code target/classes} only if they were packaged in the
- * same build; the first command does that.
  */
 public final class ModelScaleBenchmark {
     static final String SOURCE = "us-east-1";
