@@ -91,23 +91,28 @@ class ClusteredEngineRecoveryTest {
                     if (method.getName().equals("close")) {
                         return null;
                     }
-                    if (dead.get()) {
-                        throw new IllegalStateException("node A is dead: " + method.getName() + " never sent");
+                    // one call at a time: the engine sends calls side by side, and none may reach the model
+                    // after the node died (a call that waits here while the dying one holds the lock never
+                    // returns either, until the zombie is released)
+                    synchronized (dead) {
+                        if (dead.get()) {
+                            throw new IllegalStateException("node A is dead: " + method.getName() + " never sent");
+                        }
+                        Object result;
+                        try {
+                            result = method.invoke(delegate, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                        if (method.getName().equals("copyBackupToRegion")
+                                && copyCalls.incrementAndGet() == DIE_AFTER_COPY_CALLS) {
+                            dead.set(true);
+                            died.countDown();
+                            release.await(); // the dead process never returns from this call
+                            throw new IllegalStateException("node A is dead");
+                        }
+                        return result;
                     }
-                    Object result;
-                    try {
-                        result = method.invoke(delegate, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                    if (method.getName().equals("copyBackupToRegion")
-                            && copyCalls.incrementAndGet() == DIE_AFTER_COPY_CALLS) {
-                        dead.set(true);
-                        died.countDown();
-                        release.await(); // the dead process never returns from this call
-                        throw new IllegalStateException("node A is dead");
-                    }
-                    return result;
                 });
     }
 
