@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -652,26 +653,12 @@ public final class CloudHsmModel {
             estimate = Math.min(estimate, filter.sourceBackupIds().size() * perSource);
         }
         List<NavigableSet<Entry>> clusterSets = new ArrayList<>();
-        long clusterSize = 0;
-        for (String id : filter.clusterIds()) {
-            NavigableSet<Entry> set = region.byCluster.get(id);
-            if (set != null) {
-                clusterSets.add(set);
-                clusterSize += set.size();
-            }
-        }
+        long clusterSize = indexed(region.byCluster, filter.clusterIds(), clusterSets);
         if (!filter.clusterIds().isEmpty()) {
             estimate = Math.min(estimate, clusterSize);
         }
         List<NavigableSet<Entry>> stateSets = new ArrayList<>();
-        long stateSize = 0;
-        for (BackupState s : filter.states()) {
-            NavigableSet<Entry> set = region.byState.get(s);
-            if (set != null) {
-                stateSets.add(set);
-                stateSize += set.size();
-            }
-        }
+        long stateSize = indexed(region.byState, filter.states(), stateSets);
         if (!filter.states().isEmpty()) {
             estimate = Math.min(estimate, stateSize);
         }
@@ -1412,5 +1399,24 @@ public final class CloudHsmModel {
             throw new IllegalArgumentException(name + " must not be negative, was " + d);
         }
         return d;
+    }
+
+    /**
+     * @param index the sets of one index, by key
+     * @param keys  the keys a filter asks for
+     * @param into  receives the sets of those keys that hold anything
+     * @return how many entries those sets hold together
+     */
+    private static <K> long indexed(Map<K, NavigableSet<Entry>> index, Collection<K> keys,
+            List<NavigableSet<Entry>> into) {
+        long size = 0;
+        for (K key : keys) {
+            NavigableSet<Entry> set = index.get(key);
+            if (set != null) {
+                into.add(set);
+                size += set.size();
+            }
+        }
+        return size;
     }
 }
