@@ -8,10 +8,7 @@ import io.github.cloudhsmdr.RecoveryPointStatus;
 import io.github.cloudhsmdr.RestoreRequest;
 import io.github.cloudhsmdr.RestoreResult;
 import io.github.cloudhsmdr.spi.Backup;
-import io.github.cloudhsmdr.testkit.CloudHsmModel;
 import io.github.cloudhsmdr.testkit.CloudHsmModelException;
-import io.github.cloudhsmdr.testkit.InMemoryBackupStore;
-import io.github.cloudhsmdr.testkit.MutableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,22 +20,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class RecoveryPointAndRestoreTest {
-    static final String SOURCE = "us-east-1";
-    static final String WEST = "us-west-2";
-    static final String EU = "eu-west-1";
-
-    MutableClock clock;
-    CloudHsmModel model;
-    InMemoryBackupStore store;
-    String cluster;
+class RecoveryPointAndRestoreTest extends ModelFixture {
 
     @BeforeEach
-    void setUp() {
-        clock = MutableClock.at("2026-11-01T12:00:00Z");
-        model = new CloudHsmModel(clock, 11L).copyDelay(Duration.ofMinutes(20));
-        store = new InMemoryBackupStore(model);
-        cluster = model.addCluster(SOURCE).clusterId();
+    void copiesTakeTwentyMinutes() {
+        model.copyDelay(Duration.ofMinutes(20));
     }
 
     BackupReplicator replicator() {
