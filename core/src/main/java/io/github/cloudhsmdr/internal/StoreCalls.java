@@ -64,14 +64,15 @@ final class StoreCalls {
         String token = null;
         int pages = 0;
         do {
-            if (pages > 0 && !goOn.test(pages)) {
-                return null;
-            }
+            // a repeated token is a bad answer even when the listing would stop here, so it is checked first
             if (token != null && !followed.add(token)) {
                 BackupServiceException e = new BackupServiceException(ServiceErrorKind.BAD_RESPONSE,
                         "DescribeBackups", region, resourceId, null, "the service repeated NextToken '" + token
                         + "' after " + (followed.size() + 1) + " pages; the listing would never end", null);
                 throw new CallFailedException(Failure.of(e, "DescribeBackups", 1), e);
+            }
+            if (pages > 0 && !goOn.test(pages)) {
+                return null;
             }
             String pageToken = token;
             BackupPage page = call("DescribeBackups", region, resourceId,
