@@ -72,19 +72,17 @@ final class Planner {
     }
 
     /**
-     * Plans a run. The source region and every destination region are read side by side, each destination's
-     * listing starting at once instead of after the source's: a run with nothing to do costs about the longest
-     * chain of pages, not the sum of all calls.
+     * Plans a run. The source region and the destination regions (up to {@code maxConcurrentDestinations} of them
+     * at once) are read side by side, each destination's listing starting at once instead of after the source's:
+     * a run with nothing to do costs about the longest chain of pages, not the sum of all calls.
      */
     ReplicationPlan plan(StoreCalls calls, RunTasks tasks) {
         Instant now = config.clock().instant();
         String source = config.sourceRegion();
         Future<SourceSide> sourceSide = tasks.start(() -> readSource(calls, tasks, now));
-        Map<String, Future<DestinationSide>> destinationSides = new LinkedHashMap<>();
-        for (String destination : config.destinationRegions()) {
-            destinationSides.put(destination, tasks.start(() -> readDestination(calls, tasks, destination,
-                    sourceSide)));
-        }
+        Map<String, Future<DestinationSide>> destinationSides = tasks.startEach(config.destinationRegions(),
+                config.maxConcurrentDestinations(), destination -> readDestination(calls, tasks, destination,
+                        sourceSide));
         SourceSide src = RunTasks.join(sourceSide);
         List<Failure> failures = new ArrayList<>(src.failures());
         List<ClusterSelection> selections = src.selections();

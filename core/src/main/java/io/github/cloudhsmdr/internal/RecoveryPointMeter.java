@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,12 +44,10 @@ final class RecoveryPointMeter {
         Set<String> clusters = new TreeSet<>();
         Set<String> gone = new TreeSet<>();
         Failure sourceFailure = null;
-        // the destinations are read side by side with the source's clusters
-        Map<String, Future<List<Backup>>> destinationListings = new LinkedHashMap<>();
-        for (String region : config.destinationRegions()) {
-            destinationListings.put(region, tasks.start(() -> calls.listBackups(region, null,
-                    BackupFilter.states(BackupState.READY))));
-        }
+        // the destinations (up to maxConcurrentDestinations at once) are read side by side with the source
+        Map<String, Future<List<Backup>>> destinationListings = tasks.startEach(config.destinationRegions(),
+                config.maxConcurrentDestinations(),
+                region -> calls.listBackups(region, null, BackupFilter.states(BackupState.READY)));
         try {
             SourceClusters.Resolved resolved = SourceClusters.resolve(config, calls);
             clusters.addAll(resolved.present());

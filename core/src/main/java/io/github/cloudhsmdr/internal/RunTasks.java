@@ -6,6 +6,7 @@ import io.github.cloudhsmdr.ServiceErrorKind;
 import org.slf4j.MDC;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -14,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -78,6 +80,31 @@ final class RunTasks implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /**
+     * Starts {@code body} for every item, at most {@code parallelism} running at once (the others wait for a
+     * slot on their own threads), and returns each item's future, in the items' order, without waiting for them.
+     */
+    <T, R> Map<T, Future<R>> startEach(List<T> items, int parallelism, Function<T, R> body) {
+        Semaphore slots = new Semaphore(Math.max(1, parallelism));
+        Map<T, Future<R>> futures = new LinkedHashMap<>();
+        for (T item : items) {
+            futures.put(item, start(() -> {
+                try {
+                    slots.acquire();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedRunException(e);
+                }
+                try {
+                    return body.apply(item);
+                } finally {
+                    slots.release();
+                }
+            }));
+        }
+        return futures;
     }
 
     /**

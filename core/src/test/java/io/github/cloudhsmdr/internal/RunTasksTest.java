@@ -5,8 +5,12 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
@@ -101,5 +105,34 @@ class RunTasksTest {
         RunTasks.InterruptedRunException e = assertInstanceOf(RunTasks.InterruptedRunException.class, thrown.get());
         assertEquals("interrupted while waiting for the run's calls", e.failure().message());
         assertTrue(flagKept.get());
+    }
+
+    @Test
+    void startEachRunsAtMostParallelismItemsAtOnceAndKeepsTheItemsOrder() throws Exception {
+        // each item waits until two items run at once: with a limit of 2 the pairs meet at once; without a limit
+        // the six items start together and more than two run at the same time
+        CountDownLatch twoRunning = new CountDownLatch(2);
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        try (RunTasks tasks = new RunTasks("t", false)) {
+            Map<String, Future<String>> futures = tasks.startEach(List.of("a", "b", "c", "d", "e", "f"), 2, s -> {
+                most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                twoRunning.countDown();
+                try {
+                    assertTrue(twoRunning.await(30, TimeUnit.SECONDS), "the items ran one after another");
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                running.decrementAndGet();
+                return s.toUpperCase(Locale.ROOT);
+            });
+            assertEquals(List.of("a", "b", "c", "d", "e", "f"), List.copyOf(futures.keySet()));
+            List<String> out = new ArrayList<>();
+            for (Future<String> f : futures.values()) {
+                out.add(RunTasks.join(f));
+            }
+            assertEquals(List.of("A", "B", "C", "D", "E", "F"), out);
+        }
+        assertEquals(2, most.get(), "items running at once");
     }
 }
