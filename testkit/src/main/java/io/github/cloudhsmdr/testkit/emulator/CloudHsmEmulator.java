@@ -74,8 +74,8 @@ import java.util.function.LongSupplier;
  * is answered as AWS answers it, HTTP 400 {@code ThrottlingException} with
  * {@code com.amazon.coral.availability#ThrottlingException} in {@code __type} (so the SDK's
  * {@code isThrottlingException()} is true), takes no token, and changes nothing: the bucket is checked after the
- * front-end checks and the injected latency (a refused request still costs its round trip) and before injected
- * faults, the access policy and the model. Refused requests are in the {@link #requestLog() request log} like
+ * front-end checks and before the injected latency, injected faults, the access policy and the model, so a refused
+ * request is answered at once, as AWS refuses quickly, without waiting the injected latency. Refused requests are in the {@link #requestLog() request log} like
  * any error, with error code {@code ThrottlingException}, and counted by {@link #rateLimited()}; they are not
  * injected faults. Every request counts, whatever its operation; CopyBackupToRegion counts against the
  * <em>source</em> region, whose endpoint it is sent to. Refills follow the ticker given to

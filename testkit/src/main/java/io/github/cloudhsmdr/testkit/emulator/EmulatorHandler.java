@@ -36,8 +36,8 @@ import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 
 /**
- * Serves one CloudHSM v2 request: front-end checks (target, SigV4 credential scope, JSON), injected latency, the
- * region's rate limit, injected faults, the access policy, then the operation on the model.
+ * Serves one CloudHSM v2 request: front-end checks (target, SigV4 credential scope, JSON), the region's rate
+ * limit, injected latency, injected faults, the access policy, then the operation on the model.
  */
 final class EmulatorHandler implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(EmulatorHandler.class);
@@ -119,14 +119,14 @@ final class EmulatorHandler implements HttpHandler {
                 throw Wire.error(Wire.SERIALIZATION, "Request body is larger than " + MAX_BODY_BYTES + " bytes");
             }
             ObjectNode body = Wire.parse(raw);
+            if (!emulator.rateLimiter().tryAcquire(region)) {
+                // as AWS answers it, at once; nothing below (latency, faults, access policy, model) sees the request
+                throw CloudHsmModelException.of(CloudHsmModelException.THROTTLING, "Rate exceeded");
+            }
             Duration latency = emulator.faults().latency(operation, region);
             if (!latency.isZero()) {
                 emulator.faults().recordInjected(FaultInjector.Kind.LATENCY);
                 emulator.sleeper().sleep(latency);
-            }
-            if (!emulator.rateLimiter().tryAcquire(region)) {
-                // as AWS answers it; nothing below (faults, access policy, model) sees the request
-                throw CloudHsmModelException.of(CloudHsmModelException.THROTTLING, "Rate exceeded");
             }
             emulator.faults().beforeOperation(operation, region);
             response = Wire.write(operations.get(operation).apply(region, body));

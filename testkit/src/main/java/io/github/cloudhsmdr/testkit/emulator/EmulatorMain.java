@@ -1,5 +1,13 @@
 package io.github.cloudhsmdr.testkit.emulator;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine.UnmatchedArgumentException;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -7,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.regex.Pattern;
 
 /**
  * Runs the {@link CloudHsmEmulator} as a standalone process until it is killed, and prints its endpoint.
@@ -23,11 +30,12 @@ import java.util.regex.Pattern;
  * printed by {@code IamPolicies}) in force ({@link AccessPolicy#fromJson(String)}); without it everything is
  * allowed. {@code --rate-limit RATE:BURST} gives every region a token bucket of {@code BURST} requests refilled at
  * {@code RATE} requests per second ({@link CloudHsmEmulator.Builder#rateLimit(double, int)}); without it there is
- * no limit. Exit status 2 on bad arguments.
+ * no limit. The command line is read with picocli: {@code --help} prints the usage; a bad argument exits with
+ * status 2 after a message naming the option, the value and what is allowed, and the usage.
  */
 public final class EmulatorMain {
-    private static final Pattern REGION =
-            Pattern.compile("[a-z]{2}(-(gov))?-(east|west|north|south|central){1,2}-\\d");
+    /** The exit status of a bad command line. */
+    static final int USAGE = 2;
 
     private EmulatorMain() {
     }
@@ -41,123 +49,162 @@ public final class EmulatorMain {
         }
     }
 
-    /** Parses the command line; throws {@link IllegalArgumentException} naming the bad option. */
-    static Options parse(String... args) {
-        String host = "127.0.0.1";
-        int port = 0;
-        long seed = 42L;
-        List<String> regions = List.of("us-east-1", "us-west-2");
-        boolean demo = false;
-        boolean help = false;
-        AccessPolicy policy = AccessPolicy.allowAll();
-        RateLimiter.Limit rateLimit = null;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--host":
-                    host = value(args, ++i, a);
-                    break;
-                case "--port":
-                    port = parseInt(value(args, ++i, a), a);
-                    if (port < 0 || port > 65535) {
-                        throw new IllegalArgumentException("--port must be between 0 and 65535, was " + port);
-                    }
-                    break;
-                case "--seed":
-                    try {
-                        seed = Long.parseLong(value(args, ++i, a));
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("--seed must be a whole number, was '" + args[i] + "'", e);
-                    }
-                    break;
-                case "--regions":
-                    List<String> r = new ArrayList<>();
-                    for (String s : value(args, ++i, a).split(",")) {
-                        String t = s.trim();
-                        if (!REGION.matcher(t).matches()) {
-                            throw new IllegalArgumentException("--regions holds '" + t
-                                    + "', which is not a CloudHSM region id such as us-east-1");
-                        }
-                        r.add(t);
-                    }
-                    regions = List.copyOf(r);
-                    break;
-                case "--access-policy":
-                    policy = readPolicy(value(args, ++i, a));
-                    break;
-                case "--rate-limit":
-                    rateLimit = rateLimit(value(args, ++i, a));
-                    break;
-                case "--seed-demo-data":
-                    demo = true;
-                    break;
-                case "--help":
-                case "-h":
-                    help = true;
-                    break;
-                default:
-                    throw new IllegalArgumentException("Unknown option '" + a + "'");
+    /** The options as picocli reads them. */
+    @Command(name = "EmulatorMain", sortOptions = false, usageHelpAutoWidth = true,
+            description = "Runs the CloudHSM v2 emulator until the process is stopped; the first line on standard "
+                    + "output is endpoint=http://HOST:PORT.",
+            footerHeading = "%n", footer = "Exit status 2 on a bad command line.")
+    static final class Spec {
+        @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+                description = "address to listen on (default: ${DEFAULT-VALUE})")
+        String host;
+
+        @Option(names = "--port", paramLabel = "PORT", defaultValue = "0", converter = PortConverter.class,
+                description = "port to listen on, 0 to 65535; 0 picks a free one (default: ${DEFAULT-VALUE})")
+        int port;
+
+        @Option(names = "--seed", paramLabel = "SEED", defaultValue = "42",
+                description = "seed of the generated ids and the injected faults (default: ${DEFAULT-VALUE})")
+        long seed;
+
+        @Option(names = "--regions", paramLabel = "REGION", split = ",", defaultValue = "us-east-1,us-west-2",
+                converter = RegionConverter.class,
+                description = "regions of the demo; --seed-demo-data fills the first (default: ${DEFAULT-VALUE})")
+        List<String> regions = new ArrayList<>();
+
+        @Option(names = "--seed-demo-data",
+                description = "put two clusters with a backup a day into the first of --regions")
+        boolean seedDemoData;
+
+        @Option(names = "--access-policy", paramLabel = "FILE", converter = AccessPolicyConverter.class,
+                description = "put this IAM identity policy (JSON) in force (default: everything is allowed)")
+        AccessPolicy accessPolicy;
+
+        @Option(names = "--rate-limit", paramLabel = "RATE:BURST", converter = RateLimitConverter.class,
+                description = "a token bucket per region: BURST requests at once, refilled at RATE requests per "
+                        + "second, e.g. 20:20 (default: no limit)")
+        RateLimiter.Limit rateLimit;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this usage and exit")
+        boolean help;
+    }
+
+    /** A port: a whole number from 0 to 65535. */
+    static final class PortConverter implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            try {
+                int port = Integer.parseInt(value.trim());
+                if (port >= 0 && port <= 65535) {
+                    return port;
+                }
+            } catch (NumberFormatException e) {
+                // answered below, as a value out of range is
+            }
+            throw new TypeConversionException("'" + value + "' is not a port: expected a whole number from 0 to 65535 "
+                    + "(0 picks a free port)");
+        }
+    }
+
+    /** One CloudHSM region id such as {@code us-east-1}; the option splits its list at commas. */
+    static final class RegionConverter implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            String region = value.trim();
+            if (!RateLimiter.REGION.matcher(region).matches()) {
+                throw new TypeConversionException("'" + region + "' is not a CloudHSM region id such as us-east-1");
+            }
+            return region;
+        }
+    }
+
+    /** {@code RATE:BURST}: requests per second, a number greater than 0, and a whole burst of at least 1. */
+    static final class RateLimitConverter implements ITypeConverter<RateLimiter.Limit> {
+        private static final String ALLOWED = "RATE:BURST, requests per second (a number greater than 0) and the "
+                + "most at once (a whole number of at least 1), e.g. 20:20";
+
+        @Override
+        public RateLimiter.Limit convert(String value) {
+            int colon = value.indexOf(':');
+            if (colon < 0) {
+                throw new TypeConversionException("'" + value + "' is not " + ALLOWED);
+            }
+            double rate;
+            int burst;
+            try {
+                rate = Double.parseDouble(value.substring(0, colon));
+                burst = Integer.parseInt(value.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("'" + value + "' is not " + ALLOWED);
+            }
+            try {
+                return new RateLimiter.Limit(rate, burst);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("'" + value + "': " + e.getMessage());
             }
         }
-        return new Options(host, port, seed, regions, demo, help, policy, rateLimit);
     }
 
-    private static RateLimiter.Limit rateLimit(String v) {
-        int colon = v.indexOf(':');
-        if (colon < 0) {
-            throw new IllegalArgumentException("--rate-limit must be RATE:BURST (requests per second and the most at "
-                    + "once, e.g. 20:20), was '" + v + "'");
-        }
-        double rate;
-        int burst;
-        try {
-            rate = Double.parseDouble(v.substring(0, colon));
-            burst = Integer.parseInt(v.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--rate-limit must be RATE:BURST with a number of requests per second "
-                    + "and a whole burst, e.g. 20:20, was '" + v + "'", e);
-        }
-        try {
-            return new RateLimiter.Limit(rate, burst);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--rate-limit '" + v + "': " + e.getMessage(), e);
+    /** A file holding an IAM identity policy the emulator understands. */
+    static final class AccessPolicyConverter implements ITypeConverter<AccessPolicy> {
+        @Override
+        public AccessPolicy convert(String file) {
+            String json;
+            try {
+                json = Files.readString(Path.of(file));
+            } catch (IOException | RuntimeException e) {
+                throw new TypeConversionException("cannot read '" + file + "': " + e);
+            }
+            try {
+                return AccessPolicy.fromJson(json);
+            } catch (RuntimeException e) {
+                throw new TypeConversionException("'" + file + "' is not a policy the emulator understands: "
+                        + e.getMessage());
+            }
         }
     }
 
-    private static AccessPolicy readPolicy(String file) {
-        String json;
-        try {
-            json = Files.readString(Path.of(file));
-        } catch (IOException e) {
-            throw new IllegalArgumentException("--access-policy cannot read '" + file + "': " + e, e);
-        }
-        try {
-            return AccessPolicy.fromJson(json);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("--access-policy '" + file + "' is not a policy the emulator "
-                    + "understands: " + e.getMessage(), e);
-        }
+    /**
+     * @return the command line of {@code spec}: a single-valued option given twice takes its last value (as before
+     *         picocli read it); {@code --regions} given twice adds to its list
+     */
+    static CommandLine commandLine(Spec spec) {
+        return new CommandLine(spec).setOverwrittenOptionsAllowed(true);
     }
 
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args[i];
+    /**
+     * Parses the command line.
+     *
+     * @throws ParameterException naming the option, the value and what is allowed
+     */
+    static Options parse(String... args) {
+        Spec spec = new Spec();
+        CommandLine line = commandLine(spec);
+        line.parseArgs(args);
+        return new Options(spec.host, spec.port, spec.seed, List.copyOf(spec.regions), spec.seedDemoData,
+                line.isUsageHelpRequested(),
+                spec.accessPolicy != null ? spec.accessPolicy : AccessPolicy.allowAll(), spec.rateLimit);
     }
 
-    private static int parseInt(String v, String option) {
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " must be a whole number, was '" + v + "'", e);
-        }
-    }
-
+    /** Prints the usage picocli generates from the options. */
     static void usage(PrintStream out) {
-        out.println("usage: EmulatorMain [--host 127.0.0.1] [--port 0] [--seed 42] "
-                + "[--regions us-east-1,us-west-2] [--seed-demo-data] [--access-policy policy.json] "
-                + "[--rate-limit RATE:BURST]");
+        commandLine(new Spec()).usage(out);
+    }
+
+    /**
+     * Parses {@code args} or, when they are bad, prints the message, suggestions and usage to {@code err}.
+     *
+     * @return the options, or {@code null} after a bad command line (exit with {@link #USAGE})
+     */
+    static Options parseOrExplain(String[] args, PrintStream err) {
+        try {
+            return parse(args);
+        } catch (ParameterException e) {
+            err.println(e.getMessage());
+            UnmatchedArgumentException.printSuggestions(e, err);
+            e.getCommandLine().usage(err);
+            return null;
+        }
     }
 
     /** Builds, seeds (when asked) and starts the emulator the options describe. */
@@ -175,19 +222,16 @@ public final class EmulatorMain {
     }
 
     /**
-     * Starts the emulator, prints its endpoint and waits until the process is stopped.
+     * Starts the emulator, prints its endpoint and waits until the process is stopped; exits with status 2 on a
+     * bad command line.
      *
      * @param args the command line
      * @throws InterruptedException when the main thread is interrupted
      */
     public static void main(String[] args) throws InterruptedException {
-        Options o;
-        try {
-            o = parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            usage(System.err);
-            System.exit(2);
+        Options o = parseOrExplain(args, System.err);
+        if (o == null) {
+            System.exit(USAGE);
             return;
         }
         if (o.help()) {

@@ -3,11 +3,14 @@ package io.github.cloudhsmdr.testkit.emulator;
 import io.github.cloudhsmdr.spi.BackupState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 import software.amazon.awssdk.services.cloudhsmv2.CloudHsmV2Client;
 import software.amazon.awssdk.services.cloudhsmv2.model.CloudHsmAccessDeniedException;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,26 +44,88 @@ class EmulatorMainTest {
             assertEquals(new RateLimiter.Limit(1.0, 1), e.rateLimiter().limitOf("us-east-1"));
             assertEquals(new RateLimiter.Limit(1.0, 1), e.rateLimiter().limitOf("eu-west-1"));
         }
-        assertEquals("--rate-limit must be RATE:BURST (requests per second and the most at once, e.g. 20:20), "
-                + "was '20'", assertThrows(IllegalArgumentException.class,
-                () -> EmulatorMain.parse("--rate-limit", "20")).getMessage());
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> EmulatorMain.parse("--rate-limit", "x:1"))
-                .getMessage().contains("'x:1'"));
-        assertEquals("--rate-limit '5:0': burst must be at least 1 (the requests a full bucket serves at once), "
-                + "was 0", assertThrows(IllegalArgumentException.class,
-                () -> EmulatorMain.parse("--rate-limit", "5:0")).getMessage());
+        String allowed = "is not RATE:BURST, requests per second (a number greater than 0) and the most at once "
+                + "(a whole number of at least 1), e.g. 20:20";
+        assertEquals("Invalid value for option '--rate-limit': '20' " + allowed, rejected("--rate-limit", "20"));
+        assertEquals("Invalid value for option '--rate-limit': 'x:1' " + allowed, rejected("--rate-limit", "x:1"));
+        assertEquals("Invalid value for option '--rate-limit': '20:2.5' " + allowed,
+                rejected("--rate-limit", "20:2.5"));
+        assertEquals("Invalid value for option '--rate-limit': '5:0': burst must be at least 1 (the requests a full "
+                + "bucket serves at once), was 0", rejected("--rate-limit", "5:0"));
+        assertEquals("Invalid value for option '--rate-limit': '0:5': requestsPerSecond must be a finite number "
+                + "greater than 0, was 0.0", rejected("--rate-limit", "0:5"));
     }
 
     @Test
-    void rejectsBadOptionsNamingThem() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> EmulatorMain.parse("--port", "x"))
-                .getMessage().contains("--port"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> EmulatorMain.parse("--regions", "mars-1"))
-                .getMessage().contains("mars-1"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> EmulatorMain.parse("--seed"))
-                .getMessage().contains("--seed needs a value"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> EmulatorMain.parse("--verbose"))
-                .getMessage().contains("--verbose"));
+    void rejectsBadOptionsNamingTheOptionTheValueAndWhatIsAllowed() {
+        String port = "is not a port: expected a whole number from 0 to 65535 (0 picks a free port)";
+        assertEquals("Invalid value for option '--port': 'x' " + port, rejected("--port", "x"));
+        assertEquals("Invalid value for option '--port': '65536' " + port, rejected("--port", "65536"));
+        assertEquals("Invalid value for option '--port': '-1' " + port, rejected("--port", "-1"));
+        assertEquals(65535, EmulatorMain.parse("--port", "65535").port());
+        assertEquals("Invalid value for option '--regions' (REGION): 'mars-1' is not a CloudHSM region id such as "
+                + "us-east-1", rejected("--regions", "us-east-1,mars-1"));
+        assertEquals("Invalid value for option '--seed': 'x' is not a long", rejected("--seed", "x"));
+        assertEquals("Missing required parameter for option '--seed' (SEED)", rejected("--seed"));
+        assertEquals("Unknown option: '--verbose'", rejected("--verbose"));
+        assertEquals("Unmatched argument at index 0: 'extra'", rejected("extra"));
+    }
+
+    @Test
+    void aSingleValuedOptionGivenTwiceTakesItsLastValue() {
+        EmulatorMain.Options o = EmulatorMain.parse("--port", "1", "--port", "2", "--host", "a", "--host", "b",
+                "--rate-limit", "1:1", "--rate-limit", "3:4");
+        assertEquals(2, o.port());
+        assertEquals("b", o.host());
+        assertEquals(new RateLimiter.Limit(3.0, 4), o.rateLimit());
+        assertEquals(List.of("eu-west-1", "eu-central-1"),
+                EmulatorMain.parse("--regions", "eu-west-1", "--regions", "eu-central-1").regions(),
+                "a list option given twice adds to its list, as picocli's list options do");
+    }
+
+    @Test
+    void printsTheUsagePicocliGeneratesOnHelp() {
+        assertTrue(EmulatorMain.parse("-h").help());
+        assertTrue(EmulatorMain.parse("--help").help());
+        assertFalse(EmulatorMain.parse().help());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        EmulatorMain.usage(new PrintStream(out, true, StandardCharsets.UTF_8));
+        String usage = out.toString(StandardCharsets.UTF_8);
+        assertTrue(usage.startsWith("Usage: EmulatorMain "), usage);
+        for (String option : List.of("--host=HOST", "--port=PORT", "--seed=SEED", "--regions=REGION[,REGION...]",
+                "--seed-demo-data", "--access-policy=FILE", "--rate-limit=RATE:BURST", "-h, --help",
+                "(default: 127.0.0.1)", "(default: us-east-1,us-west-2)", "(default: 42)")) {
+            assertTrue(usage.contains(option), option + " in\n" + usage);
+        }
+    }
+
+    @Test
+    void explainsABadCommandLineOnStandardErrorWithTheUsage() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(null, EmulatorMain.parseOrExplain(new String[] {"--rate-limt", "20:20"},
+                new PrintStream(err, true, StandardCharsets.UTF_8)));
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertTrue(text.startsWith("Unknown options: '--rate-limt', '20:20'"), text);
+        assertTrue(text.contains("Possible solutions: --rate-limit"), text);
+        assertTrue(text.contains("Usage: EmulatorMain "), text);
+    }
+
+    @Test
+    void exitsWithStatus2OnABadCommandLine() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                EmulatorMain.class.getName(), "--rate-limit", "20").redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(2, p.exitValue(), text);
+        assertTrue(text.startsWith("Invalid value for option '--rate-limit': '20' is not RATE:BURST"), text);
+        assertTrue(text.contains("Usage: EmulatorMain "), text);
+        assertFalse(text.lines().anyMatch(l -> l.startsWith("endpoint=")), "no emulator started:\n" + text);
+    }
+
+    /** @return the message of the picocli error that {@code args} are answered with */
+    private static String rejected(String... args) {
+        return assertThrows(CommandLine.ParameterException.class, () -> EmulatorMain.parse(args)).getMessage();
     }
 
     @Test
@@ -76,13 +141,12 @@ class EmulatorMainTest {
         }
         Files.writeString(policy, "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", "
                 + "\"NotAction\": \"cloudhsm:DeleteBackup\", \"Resource\": \"*\"}]}");
-        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-                () -> EmulatorMain.parse("--access-policy", policy.toString()));
-        assertTrue(bad.getMessage().contains("--access-policy") && bad.getMessage().contains("NotAction"),
-                bad.getMessage());
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> EmulatorMain.parse("--access-policy", dir.resolve("missing.json").toString()))
-                .getMessage().contains("cannot read"));
+        String bad = rejected("--access-policy", policy.toString());
+        assertTrue(bad.startsWith("Invalid value for option '--access-policy': '" + policy
+                + "' is not a policy the emulator understands: ") && bad.contains("NotAction"), bad);
+        Path missing = dir.resolve("missing.json");
+        assertTrue(rejected("--access-policy", missing.toString()).startsWith(
+                "Invalid value for option '--access-policy': cannot read '" + missing + "': "));
     }
 
     @Test

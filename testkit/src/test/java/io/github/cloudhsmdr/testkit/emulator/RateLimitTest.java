@@ -198,11 +198,20 @@ class RateLimitTest {
     }
 
     @Test
-    void aThrottledRequestStillCostsTheInjectedLatency() {
+    void aThrottledRequestIsAnsweredWithoutWaitingTheInjectedLatency() {
         emulator.faults().latency(FaultInjector.ANY, FaultInjector.ANY, Duration.ofMillis(100));
         assertEquals(3, servedOf(EAST, 10));
-        assertEquals(List.of(Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMillis(100),
-                Duration.ofMillis(100)), slept, "four round trips, the throttled one included");
+        assertEquals(List.of(Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMillis(100)), slept,
+                "the three served requests waited, the throttled one did not");
+        assertEquals(3, emulator.faults().count(FaultInjector.Kind.LATENCY));
+
+        slept.clear();
+        CloudHsmV2Exception throttled = assertThrows(CloudHsmV2Exception.class, client(EAST)::describeBackups);
+        assertTrue(throttled.isThrottlingException(), throttled.toString());
+        assertEquals(List.of(), slept, "refused at once, as AWS refuses");
+        tick(500);
+        assertEquals(1, servedOf(EAST, 1));
+        assertEquals(List.of(Duration.ofMillis(100)), slept, "a served request still waits its latency");
     }
 
     @Test
