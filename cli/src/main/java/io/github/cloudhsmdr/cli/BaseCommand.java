@@ -3,6 +3,7 @@ package io.github.cloudhsmdr.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.cloudhsmdr.BackupReplicator;
 import io.github.cloudhsmdr.ReplicatorBuilder;
+import io.github.cloudhsmdr.ReplicatorConfig;
 import io.github.cloudhsmdr.Sleeper;
 import io.github.cloudhsmdr.aws.AwsBackupStore;
 import io.github.cloudhsmdr.settings.InvalidSettingException;
@@ -154,7 +155,8 @@ abstract class BaseCommand implements Callable<Integer> {
      * @param settings     the settings
      * @param store        the store
      * @param waitForReady the wait for READY; capped by {@code --deadline}
-     * @return the replicator on the context's clock, with progress
+     * @return the replicator on the context's clock, with progress; with {@code -v} its concurrency limits are
+     *         noted on standard error
      */
     private BackupReplicator replicator(ReplicatorSettings settings, BackupStore store, Duration waitForReady) {
         Sleeper sleeper = progress == null ? context().sleeper() : progress.reporting(context().sleeper());
@@ -167,7 +169,13 @@ abstract class BaseCommand implements Callable<Integer> {
         if (progress != null) {
             b.listener(progress);
         }
-        return b.build();
+        BackupReplicator replicator = b.build();
+        if (common.verbosity() >= 1) {
+            ReplicatorConfig c = replicator.config();
+            note("replicator " + c.name() + ": max-concurrent-destinations " + c.maxConcurrentDestinations()
+                    + ", max-concurrent-calls-per-region " + c.maxConcurrentCallsPerRegion());
+        }
+        return replicator;
     }
 
     /** @return a usage error (exit 64) of this command */

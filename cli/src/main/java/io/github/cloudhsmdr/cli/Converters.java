@@ -82,6 +82,20 @@ final class Converters {
         }
     }
 
+    /** A limit of {@code --max-concurrent-destinations}: a whole number; its range is checked with the settings. */
+    static final class DestinationsLimitConverter extends Parsing<Integer> {
+        DestinationsLimitConverter() {
+            super(ReplicatorSettings.MAX_CONCURRENT_DESTINATIONS, ReplicatorSettings::parseLimit);
+        }
+    }
+
+    /** A limit of {@code --max-concurrent-calls-per-region}: a whole number; its range is checked with the settings. */
+    static final class CallsPerRegionLimitConverter extends Parsing<Integer> {
+        CallsPerRegionLimitConverter() {
+            super(ReplicatorSettings.MAX_CONCURRENT_CALLS_PER_REGION, ReplicatorSettings::parseLimit);
+        }
+    }
+
     /** A subnet id, {@code subnet-} and 8 to 17 hexadecimal digits. */
     static final class SubnetConverter implements ITypeConverter<String> {
         private static final Pattern SUBNET = Pattern.compile("subnet-[0-9a-f]{8,17}");

@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 import java.util.List;
 
 /**
- * The options that pick a replicator: which regions and clusters, and which backups. A picocli mixin; the values
+ * The options that pick a replicator: which regions and clusters, which backups, and how many calls it makes at
+ * once. A picocli mixin; the values
  * go into a {@link ReplicatorSettings.Builder}, which checks them with the same rules and messages as an
  * environment-variable host. Each option also reads the environment variable of its {@link io.github.cloudhsmdr
  * .settings.Setting} (e.g. {@code CLOUDHSM_DR_SOURCE_REGION}) and the {@code --config} file.
@@ -36,6 +37,17 @@ final class ReplicatorOptions {
     @Option(names = "--latest", description = "copy only the newest READY backup per cluster")
     boolean latest;
 
+    @Option(names = "--max-concurrent-destinations", paramLabel = "N",
+            converter = Converters.DestinationsLimitConverter.class,
+            description = "destination regions worked on at once, 1 to 64 (default: 4)")
+    Integer maxConcurrentDestinations;
+
+    @Option(names = "--max-concurrent-calls-per-region", paramLabel = "N",
+            converter = Converters.CallsPerRegionLimitConverter.class,
+            description = "most calls sent to one region at once, 1 to 16 (default: 8): the ceiling of a limit that "
+                    + "starts at 2, grows while calls succeed and halves when the region throttles")
+    Integer maxConcurrentCallsPerRegion;
+
     /** @return a settings builder holding these options */
     ReplicatorSettings.Builder settings() {
         return ReplicatorSettings.builder()
@@ -44,6 +56,8 @@ final class ReplicatorOptions {
                 .destinationRegions(destinationRegions)
                 .clusterIds(clusters)
                 .lookBack(lookBack)
-                .latest(latest);
+                .latest(latest)
+                .maxConcurrentDestinations(maxConcurrentDestinations)
+                .maxConcurrentCallsPerRegion(maxConcurrentCallsPerRegion);
     }
 }

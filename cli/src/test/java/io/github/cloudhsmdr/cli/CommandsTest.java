@@ -2,6 +2,7 @@ package io.github.cloudhsmdr.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.cloudhsmdr.CopyTags;
+import io.github.cloudhsmdr.settings.ReplicatorSettings;
 import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupState;
 import io.github.cloudhsmdr.spi.Cluster;
@@ -164,6 +165,38 @@ class CommandsTest {
 
         assertTrue(cli.err.contains("] retry 1 of DescribeBackups in eu-west-1 after THROTTLING"), cli.err);
         assertFalse(cli.err.contains("] retrying "), "verbose reports each retry once: " + cli.err);
+    }
+
+    @Test
+    void concurrencyOptionsReachTheReplicator() {
+        int code = cli.run(cli.replicator("plan", "-v", "--max-concurrent-destinations", "1",
+                "--max-concurrent-calls-per-region", "3"));
+
+        assertEquals(ExitCodes.OK, code, cli.err);
+        assertTrue(cli.err.contains("] replicator cli-test: max-concurrent-destinations 1, "
+                + "max-concurrent-calls-per-region 3\n"), cli.err);
+        assertTrue(cli.out.contains("28 copies to start"), cli.out);
+    }
+
+    @Test
+    void concurrencyLimitsComeFromTheEnvironmentOrTheLibrarysDefaults() {
+        cli.environment.put("CLOUDHSM_DR_MAX_CONCURRENT_CALLS_PER_REGION", "12");
+
+        assertEquals(ExitCodes.OK, cli.run(cli.replicator("replicate", "-v")), cli.err);
+
+        assertTrue(cli.err.contains("] replicator cli-test: max-concurrent-destinations "
+                + ReplicatorSettings.MAX_CONCURRENT_DESTINATIONS.defaultText() + ", max-concurrent-calls-per-region 12"),
+                cli.err);
+        assertEquals(14, cli.copiesIn("us-west-2").size());
+    }
+
+    @Test
+    void concurrencyLimitsAreNotedOnlyWhenVerbose() {
+        assertEquals(ExitCodes.OK, cli.run(cli.replicator("plan", "--progress", "always",
+                "--max-concurrent-destinations", "2")), cli.err);
+
+        assertTrue(cli.err.contains("listed backups"), cli.err);
+        assertFalse(cli.err.contains("max-concurrent-destinations"), cli.err);
     }
 
     @Test
@@ -425,6 +458,17 @@ class CommandsTest {
 
         assertEquals(ExitCodes.OK, cli.run("help", "plan"));
         assertTrue(cli.out.contains("--keep-last=N"), cli.out);
+    }
+
+    @Test
+    void helpStatesTheLibrarysConcurrencyDefaults() {
+        assertEquals(ExitCodes.OK, cli.run("replicate", "--help"));
+        String help = cli.out.replaceAll("\\s+", " ");
+
+        assertTrue(help.contains("--max-concurrent-destinations=N destination regions worked on at once, 1 to 64 "
+                + "(default: " + ReplicatorSettings.MAX_CONCURRENT_DESTINATIONS.defaultText() + ")"), help);
+        assertTrue(help.contains("--max-concurrent-calls-per-region=N most calls sent to one region at once, 1 to 16 "
+                + "(default: " + ReplicatorSettings.MAX_CONCURRENT_CALLS_PER_REGION.defaultText() + ")"), help);
     }
 
     @Test

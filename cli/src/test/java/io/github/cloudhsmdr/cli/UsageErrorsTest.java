@@ -82,6 +82,32 @@ class UsageErrorsTest {
     }
 
     @Test
+    void concurrencyLimitThatIsNoNumberNamesTheOptionAndTheValue() {
+        assertUsageError("'--max-concurrent-destinations': 'all' is not a whole number: use a whole number of at "
+                + "least 1, e.g. 4 (the default)", cli.run(cli.replicator("plan", "--max-concurrent-destinations",
+                "all")));
+        assertUsageError("'--max-concurrent-calls-per-region': '2.5' is not a whole number: use a whole number of "
+                + "at least 1, e.g. 8 (the default)", cli.run(cli.replicator("replicate",
+                "--max-concurrent-calls-per-region", "2.5")));
+    }
+
+    @Test
+    void concurrencyLimitOutOfRangeIsRejectedWithTheLibrarysBounds() {
+        assertUsageError("--max-concurrent-calls-per-region: maxConcurrentCallsPerRegion must be between 1 and 16, "
+                + "was 20", cli.run(cli.replicator("replicate", "--max-concurrent-calls-per-region", "20")));
+        assertUsageError("--max-concurrent-destinations: maxConcurrentDestinations must be between 1 and 64, was 0",
+                cli.run(cli.replicator("status", "--max-concurrent-destinations", "0")));
+    }
+
+    @Test
+    void concurrencyLimitFromTheEnvironmentIsNamedAsTheOption() {
+        cli.environment.put("CLOUDHSM_DR_MAX_CONCURRENT_CALLS_PER_REGION", "many");
+
+        assertUsageError("'--max-concurrent-calls-per-region': 'many' is not a whole number",
+                cli.run(cli.replicator("plan")));
+    }
+
+    @Test
     void retentionThatKeepsNothingIsRejected() {
         assertUsageError("--keep-last: every keep setting given is 0",
                 cli.run(cli.replicator("replicate", "--keep-last", "0", "--keep-within", "0")));

@@ -50,6 +50,15 @@ public record HandlerSettings(ReplicatorSettings replicator, boolean failOnParti
     public static final String RPO_WARN = ReplicatorSettings.RPO_WARN.environmentVariable();
     /** Recovery point age that is CRITICAL (default {@code 32h}). */
     public static final String RPO_CRITICAL = ReplicatorSettings.RPO_CRITICAL.environmentVariable();
+    /** How many destination regions a run works on at once, 1 to 64 (default {@code 4}). */
+    public static final String MAX_CONCURRENT_DESTINATIONS =
+            ReplicatorSettings.MAX_CONCURRENT_DESTINATIONS.environmentVariable();
+    /**
+     * The most calls sent to one region at once, 1 to 16 (default {@code 8}): the ceiling of a limit that adapts to
+     * the region's throttling.
+     */
+    public static final String MAX_CONCURRENT_CALLS_PER_REGION =
+            ReplicatorSettings.MAX_CONCURRENT_CALLS_PER_REGION.environmentVariable();
     /** Retention: the N newest copies per cluster and region. */
     public static final String KEEP_LAST = ReplicatorSettings.KEEP_LAST.environmentVariable();
     /** Retention: the newest copy of each of the last N days. */

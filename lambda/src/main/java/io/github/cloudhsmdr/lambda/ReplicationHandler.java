@@ -11,6 +11,7 @@ import io.github.cloudhsmdr.RecoveryPointStatus;
 import io.github.cloudhsmdr.ReplicationListener;
 import io.github.cloudhsmdr.ReplicationPlan;
 import io.github.cloudhsmdr.ReplicationReport;
+import io.github.cloudhsmdr.ReplicatorConfig;
 import io.github.cloudhsmdr.RunStatus;
 import io.github.cloudhsmdr.Sleeper;
 import io.github.cloudhsmdr.aws.AwsBackupStore;
@@ -306,9 +307,11 @@ public final class ReplicationHandler implements RequestHandler<Map<String, Obje
             throw e;
         }
         LOG.info("Replicator built name={} source={} destinations={} clusters={} selection={} waitForReady={} "
-                        + "retention={}", config.name(), config.sourceRegion(), config.destinationRegions(),
+                        + "retention={} maxConcurrentDestinations={} maxConcurrentCallsPerRegion={}", config.name(),
+                config.sourceRegion(), config.destinationRegions(),
                 config.clusterIds().isEmpty() ? "all" : config.clusterIds(), config.selection(),
-                config.waitForReady(), config.retention().map(Object::toString).orElse("none"));
+                config.waitForReady(), config.retention().map(Object::toString).orElse("none"),
+                replicator.config().maxConcurrentDestinations(), replicator.config().maxConcurrentCallsPerRegion());
         return new Replication(replicator, settings);
     }
 
@@ -332,6 +335,12 @@ public final class ReplicationHandler implements RequestHandler<Map<String, Obje
     /** @return how many times this handler built its replicator (1 after a successful first invocation). */
     int replicatorBuilds() {
         return builds.get();
+    }
+
+    /** @return the configuration of the replicator built, or {@code null} before the first invocation built it. */
+    ReplicatorConfig replicatorConfig() {
+        Replication r = replication;
+        return r == null ? null : r.replicator().config();
     }
 
     /** @return whether the replicator (and so any AWS SDK client) exists yet. */

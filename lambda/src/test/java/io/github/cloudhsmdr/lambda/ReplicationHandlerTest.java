@@ -3,6 +3,7 @@ package io.github.cloudhsmdr.lambda;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.cloudhsmdr.settings.ReplicatorSettings;
 import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupState;
 import io.github.cloudhsmdr.spi.Cluster;
@@ -379,6 +380,41 @@ class ReplicationHandlerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> handler(environment()).handleRequest(Map.of("mode", "restore"), null));
         assertTrue(e.getMessage().startsWith("input field 'mode' is 'restore'"), e.getMessage());
+    }
+
+    @Test
+    void concurrencyLimitsFromTheEnvironmentReachTheReplicator() {
+        ReplicationHandler handler = handler(environment("CLOUDHSM_DR_MAX_CONCURRENT_DESTINATIONS", "1",
+                "CLOUDHSM_DR_MAX_CONCURRENT_CALLS_PER_REGION", "3"));
+
+        Map<String, Object> result = handler.handleRequest(Map.of(), null);
+
+        assertEquals("SUCCESS", result.get("status"));
+        assertEquals(28L, counts(result).get("copied"));
+        assertEquals(1, handler.replicatorConfig().maxConcurrentDestinations());
+        assertEquals(3, handler.replicatorConfig().maxConcurrentCallsPerRegion());
+    }
+
+    @Test
+    void concurrencyLimitsDefaultToTheLibrarysOwn() {
+        ReplicationHandler handler = handler(environment());
+        assertNull(handler.replicatorConfig());
+
+        handler.handleRequest(Map.of("mode", "plan"), null);
+
+        assertEquals(Integer.parseInt(ReplicatorSettings.MAX_CONCURRENT_DESTINATIONS.defaultText()),
+                handler.replicatorConfig().maxConcurrentDestinations());
+        assertEquals(Integer.parseInt(ReplicatorSettings.MAX_CONCURRENT_CALLS_PER_REGION.defaultText()),
+                handler.replicatorConfig().maxConcurrentCallsPerRegion());
+    }
+
+    @Test
+    void badConcurrencyLimitNamesTheVariableTheValueAndWhatIsAllowed() {
+        assertConfigurationError("CLOUDHSM_DR_MAX_CONCURRENT_CALLS_PER_REGION: 'lots' is not a whole number: use a "
+                + "whole number of at least 1, e.g. 8 (the default)",
+                environment("CLOUDHSM_DR_MAX_CONCURRENT_CALLS_PER_REGION", "lots"));
+        assertConfigurationError("CLOUDHSM_DR_MAX_CONCURRENT_DESTINATIONS: maxConcurrentDestinations must be between "
+                + "1 and 64, was 100", environment("CLOUDHSM_DR_MAX_CONCURRENT_DESTINATIONS", "100"));
     }
 
     @Test

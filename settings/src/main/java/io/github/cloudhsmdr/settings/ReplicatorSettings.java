@@ -2,6 +2,7 @@ package io.github.cloudhsmdr.settings;
 
 import io.github.cloudhsmdr.BackupReplicator;
 import io.github.cloudhsmdr.ReplicatorBuilder;
+import io.github.cloudhsmdr.ReplicatorConfig;
 import io.github.cloudhsmdr.RetentionPolicy;
 import io.github.cloudhsmdr.Selection;
 import io.github.cloudhsmdr.aws.AwsRegions;
@@ -24,6 +25,13 @@ import java.util.function.Function;
  * {@link #builder()}. Immutable and thread-safe; the builder is not thread-safe.
  */
 public final class ReplicatorSettings {
+    /**
+     * The replicator builder's defaults, read from a config built with nothing but the required regions, so the
+     * defaults of the settings below are the library's own and cannot drift from it.
+     */
+    private static final ReplicatorConfig LIBRARY_DEFAULTS = BackupReplicator.builder().sourceRegion("us-east-1")
+            .destinationRegions(List.of("us-west-2")).buildConfig();
+
     /** The replicator's name, the value of the ownership tag on its copies. */
     public static final Setting NAME = new Setting("name",
             "replicator name: the value of the ownership tag on its copies; retention only deletes copies with this "
@@ -55,6 +63,16 @@ public final class ReplicatorSettings {
     /** Recovery point age that is CRITICAL. */
     public static final Setting RPO_CRITICAL = new Setting("rpo-critical",
             "age after which a recovery point is CRITICAL (at least the warning age)", "32h");
+    /** How many destination regions a run works on at once ({@link ReplicatorBuilder#maxConcurrentDestinations}). */
+    public static final Setting MAX_CONCURRENT_DESTINATIONS = new Setting("max-concurrent-destinations",
+            "how many destination regions a run works on at once, 1 to 64",
+            Integer.toString(LIBRARY_DEFAULTS.maxConcurrentDestinations()));
+    /** The most calls sent to one region at once ({@link ReplicatorBuilder#maxConcurrentCallsPerRegion}). */
+    public static final Setting MAX_CONCURRENT_CALLS_PER_REGION = new Setting("max-concurrent-calls-per-region",
+            "the most calls sent to one region at once, 1 to 16: the ceiling of a limit that starts at 2, grows "
+                    + "while calls succeed and halves when the region throttles; lower it to leave room for other "
+                    + "tools calling the same account",
+            Integer.toString(LIBRARY_DEFAULTS.maxConcurrentCallsPerRegion()));
     /** Retention: the newest N copies. */
     public static final Setting KEEP_LAST = new Setting("keep-last",
             "retention: keep the N newest copies per cluster and region (a count or 'unlimited')", null);
@@ -79,8 +97,9 @@ public final class ReplicatorSettings {
             KEEP_YEARLY, KEEP_WITHIN);
     /** Every setting, in the order of the documentation. */
     public static final List<Setting> ALL = List.of(NAME, SOURCE_REGION, DESTINATION_REGIONS, CLUSTERS, LOOK_BACK,
-            LATEST, WAIT_FOR_READY, COPY_TAGS, RPO_WARN, RPO_CRITICAL, KEEP_LAST, KEEP_DAILY, KEEP_WEEKLY,
-            KEEP_MONTHLY, KEEP_YEARLY, KEEP_WITHIN);
+            LATEST, WAIT_FOR_READY, COPY_TAGS, RPO_WARN, RPO_CRITICAL, MAX_CONCURRENT_DESTINATIONS,
+            MAX_CONCURRENT_CALLS_PER_REGION, KEEP_LAST, KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY, KEEP_YEARLY,
+            KEEP_WITHIN);
 
     /** The value of {@link #LOOK_BACK} that means {@link Selection#latest()}. */
     public static final String LATEST_VALUE = "latest";
@@ -99,6 +118,8 @@ public final class ReplicatorSettings {
     private final Map<String, String> copyTags;
     private final Duration rpoWarnAfter;
     private final Duration rpoCriticalAfter;
+    private final int maxConcurrentDestinations;
+    private final int maxConcurrentCallsPerRegion;
     private final RetentionPolicy retention;
 
     private ReplicatorSettings(Builder b, Selection selection, Duration warn, Duration critical,
@@ -112,6 +133,10 @@ public final class ReplicatorSettings {
         this.copyTags = Map.copyOf(b.copyTags);
         this.rpoWarnAfter = warn;
         this.rpoCriticalAfter = critical;
+        this.maxConcurrentDestinations = b.maxConcurrentDestinations == null
+                ? LIBRARY_DEFAULTS.maxConcurrentDestinations() : b.maxConcurrentDestinations;
+        this.maxConcurrentCallsPerRegion = b.maxConcurrentCallsPerRegion == null
+                ? LIBRARY_DEFAULTS.maxConcurrentCallsPerRegion() : b.maxConcurrentCallsPerRegion;
         this.retention = retention;
     }
 
@@ -166,6 +191,10 @@ public final class ReplicatorSettings {
         read(values, COPY_TAGS, v -> b.copyTags(parsePairs(COPY_TAGS, naming, v)));
         read(values, RPO_WARN, v -> b.rpoWarnAfter(parsePositiveDuration(RPO_WARN, naming, v)));
         read(values, RPO_CRITICAL, v -> b.rpoCriticalAfter(parsePositiveDuration(RPO_CRITICAL, naming, v)));
+        read(values, MAX_CONCURRENT_DESTINATIONS, v -> b.maxConcurrentDestinations(
+                parseLimit(MAX_CONCURRENT_DESTINATIONS, naming, v)));
+        read(values, MAX_CONCURRENT_CALLS_PER_REGION, v -> b.maxConcurrentCallsPerRegion(
+                parseLimit(MAX_CONCURRENT_CALLS_PER_REGION, naming, v)));
         for (Setting keep : RETENTION) {
             read(values, keep, v -> b.keep(keep, keep == KEEP_WITHIN ? parseDuration(keep, naming, v)
                     : parseCount(keep, naming, v)));
@@ -303,6 +332,30 @@ public final class ReplicatorSettings {
     }
 
     /**
+     * Reads a limit such as {@link #MAX_CONCURRENT_DESTINATIONS}: a whole number. Its range is checked with the
+     * replicator builder's own rules when the settings are built ({@link Builder#build()}), so the bounds are the
+     * library's and an out-of-range value, small or large, gets the builder's message.
+     *
+     * @param setting the setting the text is the value of
+     * @param naming  how errors name the setting
+     * @param text    the value
+     * @return the number, not yet checked against the setting's range
+     * @throws InvalidSettingException when {@code text} is not a whole number, or lies beyond {@code int}
+     */
+    public static int parseLimit(Setting setting, Setting.Naming naming, String text) {
+        String t = text.trim();
+        try {
+            return Integer.parseInt(t);
+        } catch (NumberFormatException e) {
+            String problem = !t.matches("[+-]?\\d+") ? "is not a whole number"
+                    : t.startsWith("-") ? "is too small" : "is too large";
+            String allowed = "use a whole number of at least 1"
+                    + (setting.defaultText() == null ? "" : ", e.g. " + setting.defaultText() + " (the default)");
+            throw new InvalidSettingException(setting, naming, "'" + text + "' " + problem + ": " + allowed, e);
+        }
+    }
+
+    /**
      * @param setting the setting the text is the value of
      * @param naming  how errors name the setting
      * @param text    the value
@@ -387,6 +440,16 @@ public final class ReplicatorSettings {
         return rpoCriticalAfter;
     }
 
+    /** @return how many destination regions a run works on at once */
+    public int maxConcurrentDestinations() {
+        return maxConcurrentDestinations;
+    }
+
+    /** @return the most calls sent to one region at once: the ceiling of the adaptive per-region limit */
+    public int maxConcurrentCallsPerRegion() {
+        return maxConcurrentCallsPerRegion;
+    }
+
     /** @return the retention policy, or empty to keep every copy */
     public Optional<RetentionPolicy> retention() {
         return Optional.ofNullable(retention);
@@ -407,7 +470,9 @@ public final class ReplicatorSettings {
                 .selection(selection)
                 .waitForReady(waitForReady)
                 .copyTags(copyTags)
-                .recoveryPointObjective(rpoWarnAfter, rpoCriticalAfter);
+                .recoveryPointObjective(rpoWarnAfter, rpoCriticalAfter)
+                .maxConcurrentDestinations(maxConcurrentDestinations)
+                .maxConcurrentCallsPerRegion(maxConcurrentCallsPerRegion);
         if (retention != null) {
             builder.retentionPolicy(retention);
         }
@@ -429,6 +494,8 @@ public final class ReplicatorSettings {
         private Map<String, String> copyTags = Map.of();
         private Duration rpoWarnAfter;
         private Duration rpoCriticalAfter;
+        private Integer maxConcurrentDestinations;
+        private Integer maxConcurrentCallsPerRegion;
         private final Map<Setting, Object> keep = new LinkedHashMap<>();
 
         private Builder(Setting.Naming naming) {
@@ -526,6 +593,26 @@ public final class ReplicatorSettings {
         }
 
         /**
+         * @param v how many destination regions a run works on at once, or {@code null} for the library's default
+         *          ({@link #MAX_CONCURRENT_DESTINATIONS}); the range is checked in {@link #build()}
+         * @return this
+         */
+        public Builder maxConcurrentDestinations(Integer v) {
+            this.maxConcurrentDestinations = v;
+            return this;
+        }
+
+        /**
+         * @param v the most calls sent to one region at once, or {@code null} for the library's default
+         *          ({@link #MAX_CONCURRENT_CALLS_PER_REGION}); the range is checked in {@link #build()}
+         * @return this
+         */
+        public Builder maxConcurrentCallsPerRegion(Integer v) {
+            this.maxConcurrentCallsPerRegion = v;
+            return this;
+        }
+
+        /**
          * @param setting one of {@link #RETENTION}
          * @param value   an {@link Integer} count for the counts, a {@link Duration} for {@link #KEEP_WITHIN}, or
          *                {@code null} when not given
@@ -580,6 +667,9 @@ public final class ReplicatorSettings {
             check(CLUSTERS, b -> b.clusterIds(settings.clusterIds));
             check(COPY_TAGS, b -> b.copyTags(settings.copyTags));
             check(WAIT_FOR_READY, b -> b.waitForReady(settings.waitForReady));
+            check(MAX_CONCURRENT_DESTINATIONS, b -> b.maxConcurrentDestinations(settings.maxConcurrentDestinations));
+            check(MAX_CONCURRENT_CALLS_PER_REGION,
+                    b -> b.maxConcurrentCallsPerRegion(settings.maxConcurrentCallsPerRegion));
             return settings;
         }
 

@@ -24,12 +24,15 @@ class ReplicatorSettingsTest {
 
     @Test
     void everySettingHasItsEnvironmentVariableAndOption() {
-        assertEquals(16, ReplicatorSettings.ALL.size());
+        assertEquals(18, ReplicatorSettings.ALL.size());
         for (Setting s : ReplicatorSettings.ALL) {
             assertEquals("CLOUDHSM_DR_" + s.key().toUpperCase().replace('-', '_'), s.environmentVariable());
             assertEquals("--" + s.key(), s.option());
         }
         assertEquals("CLOUDHSM_DR_WAIT_FOR_READY", ReplicatorSettings.WAIT_FOR_READY.environmentVariable());
+        assertEquals("CLOUDHSM_DR_MAX_CONCURRENT_DESTINATIONS",
+                ReplicatorSettings.MAX_CONCURRENT_DESTINATIONS.environmentVariable());
+        assertEquals("--max-concurrent-calls-per-region", ReplicatorSettings.MAX_CONCURRENT_CALLS_PER_REGION.option());
     }
 
     @Test
@@ -44,6 +47,101 @@ class ReplicatorSettingsTest {
         assertEquals(Duration.ofHours(32), s.rpoCriticalAfter());
         assertFalse(s.retention().isPresent());
         assertEquals("14d", ReplicatorSettings.LOOK_BACK.defaultText());
+        assertEquals(4, s.maxConcurrentDestinations());
+        assertEquals(8, s.maxConcurrentCallsPerRegion());
+        assertEquals("4", ReplicatorSettings.MAX_CONCURRENT_DESTINATIONS.defaultText());
+        assertEquals("8", ReplicatorSettings.MAX_CONCURRENT_CALLS_PER_REGION.defaultText());
+    }
+
+    @Test
+    void concurrencyDefaultsAreTheReplicatorBuildersOwn() {
+        ReplicatorConfig library = BackupReplicator.builder().sourceRegion("us-east-1")
+                .destinationRegions(List.of("us-west-2")).buildConfig();
+
+        ReplicatorConfig c = ReplicatorSettings.fromEnvironment(env).applyTo(BackupReplicator.builder()).buildConfig();
+
+        assertEquals(library.maxConcurrentDestinations(), c.maxConcurrentDestinations());
+        assertEquals(library.maxConcurrentCallsPerRegion(), c.maxConcurrentCallsPerRegion());
+        assertEquals(Integer.toString(library.maxConcurrentDestinations()),
+                ReplicatorSettings.MAX_CONCURRENT_DESTINATIONS.defaultText());
+        assertEquals(Integer.toString(library.maxConcurrentCallsPerRegion()),
+                ReplicatorSettings.MAX_CONCURRENT_CALLS_PER_REGION.defaultText());
+    }
+
+    @Test
+    void concurrencyLimitsAreReadAndApplied() {
+        env.put("CLOUDHSM_DR_MAX_CONCURRENT_DESTINATIONS", " 2 ");
+        env.put("CLOUDHSM_DR_MAX_CONCURRENT_CALLS_PER_REGION", "3");
+
+        ReplicatorSettings s = ReplicatorSettings.fromEnvironment(env);
+        ReplicatorConfig c = s.applyTo(BackupReplicator.builder()).buildConfig();
+
+        assertEquals(2, s.maxConcurrentDestinations());
+        assertEquals(3, s.maxConcurrentCallsPerRegion());
+        assertEquals(2, c.maxConcurrentDestinations());
+        assertEquals(3, c.maxConcurrentCallsPerRegion());
+    }
+
+    @Test
+    void concurrencyLimitsAcceptTheWholeRangeOfTheLibraryAndItsDescriptionStatesIt() {
+        env.put("CLOUDHSM_DR_MAX_CONCURRENT_DESTINATIONS", "64");
+        env.put("CLOUDHSM_DR_MAX_CONCURRENT_CALLS_PER_REGION", "16");
+        ReplicatorSettings top = ReplicatorSettings.fromEnvironment(env);
+        assertEquals(64, top.maxConcurrentDestinations());
+        assertEquals(16, top.maxConcurrentCallsPerRegion());
+
+        env.put("CLOUDHSM_DR_MAX_CONCURRENT_DESTINATIONS", "1");
+        env.put("CLOUDHSM_DR_MAX_CONCURRENT_CALLS_PER_REGION", "1");
+        ReplicatorSettings bottom = ReplicatorSettings.fromEnvironment(env);
+        assertEquals(1, bottom.maxConcurrentDestinations());
+        assertEquals(1, bottom.maxConcurrentCallsPerRegion());
+
+        assertTrue(ReplicatorSettings.MAX_CONCURRENT_DESTINATIONS.description().contains(", 1 to 64"));
+        assertTrue(ReplicatorSettings.MAX_CONCURRENT_CALLS_PER_REGION.description().contains(", 1 to 16:"));
+    }
+
+    @Test
+    void concurrencyLimitsOutOfRangeAreRejectedWithTheLibrarysBounds() {
+        assertExactMessage("CLOUDHSM_DR_MAX_CONCURRENT_DESTINATIONS: maxConcurrentDestinations must be between 1 "
+                + "and 64, was 65", "CLOUDHSM_DR_MAX_CONCURRENT_DESTINATIONS", "65",
+                ReplicatorSettings.MAX_CONCURRENT_DESTINATIONS);
+        assertExactMessage("CLOUDHSM_DR_MAX_CONCURRENT_DESTINATIONS: maxConcurrentDestinations must be between 1 "
+                + "and 64, was 0", "CLOUDHSM_DR_MAX_CONCURRENT_DESTINATIONS", "0",
+                ReplicatorSettings.MAX_CONCURRENT_DESTINATIONS);
+        assertExactMessage("CLOUDHSM_DR_MAX_CONCURRENT_CALLS_PER_REGION: maxConcurrentCallsPerRegion must be "
+                + "between 1 and 16, was 17", "CLOUDHSM_DR_MAX_CONCURRENT_CALLS_PER_REGION", "17",
+                ReplicatorSettings.MAX_CONCURRENT_CALLS_PER_REGION);
+        assertExactMessage("CLOUDHSM_DR_MAX_CONCURRENT_CALLS_PER_REGION: maxConcurrentCallsPerRegion must be "
+                + "between 1 and 16, was -2", "CLOUDHSM_DR_MAX_CONCURRENT_CALLS_PER_REGION", "-2",
+                ReplicatorSettings.MAX_CONCURRENT_CALLS_PER_REGION);
+    }
+
+    @Test
+    void concurrencyLimitsThatAreNoNumbersAreRejected() {
+        assertExactMessage("CLOUDHSM_DR_MAX_CONCURRENT_DESTINATIONS: 'four' is not a whole number: use a whole "
+                + "number of at least 1, e.g. 4 (the default)", "CLOUDHSM_DR_MAX_CONCURRENT_DESTINATIONS", "four",
+                ReplicatorSettings.MAX_CONCURRENT_DESTINATIONS);
+        assertExactMessage("CLOUDHSM_DR_MAX_CONCURRENT_CALLS_PER_REGION: '2.5' is not a whole number: use a whole "
+                + "number of at least 1, e.g. 8 (the default)", "CLOUDHSM_DR_MAX_CONCURRENT_CALLS_PER_REGION", "2.5",
+                ReplicatorSettings.MAX_CONCURRENT_CALLS_PER_REGION);
+        assertExactMessage("CLOUDHSM_DR_MAX_CONCURRENT_CALLS_PER_REGION: '99999999999' is too large: use a whole "
+                + "number of at least 1, e.g. 8 (the default)", "CLOUDHSM_DR_MAX_CONCURRENT_CALLS_PER_REGION",
+                "99999999999", ReplicatorSettings.MAX_CONCURRENT_CALLS_PER_REGION);
+    }
+
+    @Test
+    void concurrencyLimitErrorsNameTheOptionWhenGivenAsOptions() {
+        InvalidSettingException e = assertThrows(InvalidSettingException.class,
+                () -> ReplicatorSettings.fromOptions(Map.of("source-region", "us-east-1",
+                        "destination-regions", "us-west-2", "max-concurrent-calls-per-region", "many")));
+        assertEquals("--max-concurrent-calls-per-region: 'many' is not a whole number: use a whole number of at "
+                + "least 1, e.g. 8 (the default)", e.getMessage());
+
+        e = assertThrows(InvalidSettingException.class, () -> ReplicatorSettings.builder().sourceRegion("us-east-1")
+                .destinationRegions(List.of("us-west-2")).maxConcurrentDestinations(100).build());
+        assertEquals("--max-concurrent-destinations: maxConcurrentDestinations must be between 1 and 64, was 100",
+                e.getMessage());
+        assertSame(ReplicatorSettings.MAX_CONCURRENT_DESTINATIONS, e.setting());
     }
 
     @Test
@@ -54,6 +152,8 @@ class ReplicatorSettingsTest {
         env.put("CLOUDHSM_DR_WAIT_FOR_READY", "1h30m");
         env.put("CLOUDHSM_DR_COPY_TAGS", "team=payments");
         env.put("CLOUDHSM_DR_RPO_WARN", "PT30H");
+        env.put("CLOUDHSM_DR_MAX_CONCURRENT_DESTINATIONS", "1");
+        env.put("CLOUDHSM_DR_MAX_CONCURRENT_CALLS_PER_REGION", "12");
         env.put("CLOUDHSM_DR_KEEP_LAST", "3");
         env.put("CLOUDHSM_DR_KEEP_WITHIN", "7d");
 
@@ -66,6 +166,8 @@ class ReplicatorSettingsTest {
         assertEquals(Map.of("team", "payments"), c.copyTags());
         assertEquals(Duration.ofHours(30), c.rpoWarnAfter());
         assertEquals(Duration.ofHours(32), c.rpoCriticalAfter());
+        assertEquals(1, c.maxConcurrentDestinations());
+        assertEquals(12, c.maxConcurrentCallsPerRegion());
         RetentionPolicy r = c.retentionPolicy().orElseThrow();
         assertEquals(3, r.keepLast());
         assertEquals(Duration.ofDays(7), r.keepWithin());
@@ -127,6 +229,15 @@ class ReplicatorSettingsTest {
         env.put("CLOUDHSM_DR_LOOK_BACK", "  ");
 
         assertEquals(Duration.ofDays(14), ReplicatorSettings.fromEnvironment(env).selection().lookBack());
+    }
+
+    private void assertExactMessage(String expected, String variable, String value, Setting setting) {
+        Map<String, String> e = new HashMap<>(env);
+        e.put(variable, value);
+        InvalidSettingException ex = assertThrows(InvalidSettingException.class,
+                () -> ReplicatorSettings.fromEnvironment(e));
+        assertEquals(expected, ex.getMessage());
+        assertSame(setting, ex.setting());
     }
 
     private void assertMessage(String expected, String variable, String value) {

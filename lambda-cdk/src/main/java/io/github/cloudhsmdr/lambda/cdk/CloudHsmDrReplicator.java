@@ -262,6 +262,10 @@ public final class CloudHsmDrReplicator extends Construct {
         if (!props.waitForReady().isZero()) {
             env.put("CLOUDHSM_DR_WAIT_FOR_READY", props.waitForReady().toString());
         }
+        props.maxConcurrentDestinations().ifPresent(n -> env.put("CLOUDHSM_DR_MAX_CONCURRENT_DESTINATIONS",
+                Integer.toString(n)));
+        props.maxConcurrentCallsPerRegion().ifPresent(n -> env.put("CLOUDHSM_DR_MAX_CONCURRENT_CALLS_PER_REGION",
+                Integer.toString(n)));
         env.put("CLOUDHSM_DR_RPO_WARN", props.rpoWarnAfter().toString());
         env.put("CLOUDHSM_DR_RPO_CRITICAL", props.rpoCriticalAfter().toString());
         props.keep().forEach((variable, n) -> env.put(variable, Integer.toString(n)));

@@ -35,6 +35,10 @@ public final class CloudHsmDrReplicatorProps {
     private static final Pattern VARIABLE = Pattern.compile("CLOUDHSM_DR_[A-Z0-9_]+");
     /** The longest schedule: the no-successful-run alarm looks at twice the schedule, at most 7 days. */
     static final Duration MAX_SCHEDULE = Duration.ofHours(84);
+    /** The most destinations at once the replicator allows (its builder's {@code maxConcurrentDestinations}). */
+    static final int MAX_CONCURRENT_DESTINATIONS = 64;
+    /** The highest ceiling of calls to one region the replicator allows ({@code maxConcurrentCallsPerRegion}). */
+    static final int MAX_CONCURRENT_CALLS_PER_REGION = 16;
 
     private final Code code;
     private final String replicatorName;
@@ -43,6 +47,8 @@ public final class CloudHsmDrReplicatorProps {
     private final List<String> clusterIds;
     private final String lookBack;
     private final Duration waitForReady;
+    private final Integer maxConcurrentDestinations;
+    private final Integer maxConcurrentCallsPerRegion;
     private final Duration schedule;
     private final Duration rpoWarnAfter;
     private final Duration rpoCriticalAfter;
@@ -63,6 +69,8 @@ public final class CloudHsmDrReplicatorProps {
         this.clusterIds = List.copyOf(b.clusterIds);
         this.lookBack = b.lookBack;
         this.waitForReady = b.waitForReady;
+        this.maxConcurrentDestinations = b.maxConcurrentDestinations;
+        this.maxConcurrentCallsPerRegion = b.maxConcurrentCallsPerRegion;
         this.schedule = b.schedule;
         this.rpoWarnAfter = b.rpoWarnAfter;
         this.rpoCriticalAfter = b.rpoCriticalAfter;
@@ -114,6 +122,16 @@ public final class CloudHsmDrReplicatorProps {
     /** @return how long a run waits for its copies to turn READY */
     public Duration waitForReady() {
         return waitForReady;
+    }
+
+    /** @return how many destination regions a run works on at once, or empty for the handler's default (4) */
+    public Optional<Integer> maxConcurrentDestinations() {
+        return Optional.ofNullable(maxConcurrentDestinations);
+    }
+
+    /** @return the most calls sent to one region at once, or empty for the handler's default (8) */
+    public Optional<Integer> maxConcurrentCallsPerRegion() {
+        return Optional.ofNullable(maxConcurrentCallsPerRegion);
     }
 
     /** @return how often the schedule invokes the function */
@@ -180,6 +198,8 @@ public final class CloudHsmDrReplicatorProps {
         private List<String> clusterIds = List.of();
         private String lookBack;
         private Duration waitForReady = Duration.ZERO;
+        private Integer maxConcurrentDestinations;
+        private Integer maxConcurrentCallsPerRegion;
         private Duration schedule = Duration.ofHours(1);
         private Duration rpoWarnAfter = Duration.ofHours(28);
         private Duration rpoCriticalAfter = Duration.ofHours(32);
@@ -257,6 +277,28 @@ public final class CloudHsmDrReplicatorProps {
          */
         public Builder waitForReady(Duration wait) {
             this.waitForReady = wait;
+            return this;
+        }
+
+        /**
+         * @param max how many destination regions a run works on at once, 1 to 64 (default: the handler's, 4);
+         *            passed as {@code CLOUDHSM_DR_MAX_CONCURRENT_DESTINATIONS}
+         * @return this
+         */
+        public Builder maxConcurrentDestinations(int max) {
+            this.maxConcurrentDestinations = max;
+            return this;
+        }
+
+        /**
+         * @param max the most calls sent to one region at once, 1 to 16 (default: the handler's, 8): the ceiling of a
+         *            limit that starts at 2, grows while calls succeed and halves when the region throttles; lower
+         *            it to leave room for other tools calling the same account. Passed as
+         *            {@code CLOUDHSM_DR_MAX_CONCURRENT_CALLS_PER_REGION}
+         * @return this
+         */
+        public Builder maxConcurrentCallsPerRegion(int max) {
+            this.maxConcurrentCallsPerRegion = max;
             return this;
         }
 
@@ -430,6 +472,10 @@ public final class CloudHsmDrReplicatorProps {
                 throw new IllegalArgumentException("lookBack is '" + lookBack + "': use latest or a duration such as "
                         + "14d, 36h or P14D");
             }
+            limit("maxConcurrentDestinations", maxConcurrentDestinations, MAX_CONCURRENT_DESTINATIONS,
+                    "destination regions worked on at once");
+            limit("maxConcurrentCallsPerRegion", maxConcurrentCallsPerRegion, MAX_CONCURRENT_CALLS_PER_REGION,
+                    "the most calls sent to one region at once");
             positive("schedule", schedule);
             if (schedule.toSeconds() % 60 != 0 || schedule.getNano() != 0 || schedule.compareTo(MAX_SCHEDULE) > 0) {
                 throw new IllegalArgumentException("schedule is " + schedule + ": use whole minutes, at most "
@@ -483,6 +529,13 @@ public final class CloudHsmDrReplicatorProps {
         private static void check(String property, String value, Pattern pattern, String allowed) {
             if (!Token.isUnresolved(value) && !pattern.matcher(value).matches()) {
                 throw new IllegalArgumentException(property + " contains '" + value + "': " + allowed);
+            }
+        }
+
+        private static void limit(String property, Integer value, int max, String meaning) {
+            if (value != null && (value < 1 || value > max)) {
+                throw new IllegalArgumentException(property + " is " + value + ": use 1 to " + max + " (" + meaning
+                        + ")");
             }
         }
 

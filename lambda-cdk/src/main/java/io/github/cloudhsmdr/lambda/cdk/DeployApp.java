@@ -47,6 +47,10 @@ public final class DeployApp {
 
     private static final String REGIONS = "[a-z]{2}(-[a-z]+)+-[0-9]{1,2}";
     private static final String CLUSTER = "cluster-[2-7a-zA-Z]{11,16}";
+    /** 1 to {@link CloudHsmDrReplicatorProps#MAX_CONCURRENT_DESTINATIONS}, or empty. */
+    static final String DESTINATIONS_LIMIT = "([1-9]|[1-5][0-9]|6[0-4])?";
+    /** 1 to {@link CloudHsmDrReplicatorProps#MAX_CONCURRENT_CALLS_PER_REGION}, or empty. */
+    static final String CALLS_PER_REGION_LIMIT = "([1-9]|1[0-6])?";
 
     private DeployApp() {
     }
@@ -110,6 +114,13 @@ public final class DeployApp {
                 + "window (14d, 36h), or latest", "latest|([0-9]+[dhms])+");
         CfnParameter wait = parameter(stack, "WaitForReady", "0", "wait up to this long for new copies to turn "
                 + "READY (0, 10m); keep it well under the 15-minute timeout", "0|([0-9]+[dhms])+");
+        CfnParameter maxDestinations = parameter(stack, "MaxConcurrentDestinations", "", "destination regions "
+                + "worked on at once, 1 to " + CloudHsmDrReplicatorProps.MAX_CONCURRENT_DESTINATIONS
+                + " (empty: the default, 4)", DESTINATIONS_LIMIT);
+        CfnParameter maxCallsPerRegion = parameter(stack, "MaxConcurrentCallsPerRegion", "", "the most calls sent "
+                + "to one region at once, 1 to " + CloudHsmDrReplicatorProps.MAX_CONCURRENT_CALLS_PER_REGION
+                + ": the ceiling of a limit that adapts to throttling; lower it to leave room for other tools calling "
+                + "the account (empty: the default, 8)", CALLS_PER_REGION_LIMIT);
         CfnParameter keepLast = keepCount(stack, "KeepLast", "keep the N newest copies per cluster and region");
         CfnParameter keepDaily = keepCount(stack, "KeepDaily", "keep the newest copy of each of the last N days");
         CfnParameter keepWeekly = keepCount(stack, "KeepWeekly", "keep the newest copy of each of the last N weeks");
@@ -137,6 +148,9 @@ public final class DeployApp {
                         .lookBack(lookBack.getValueAsString())
                         .environment("CLOUDHSM_DR_CLUSTERS", clusters.getValueAsString())
                         .environment("CLOUDHSM_DR_WAIT_FOR_READY", wait.getValueAsString())
+                        .environment("CLOUDHSM_DR_MAX_CONCURRENT_DESTINATIONS", maxDestinations.getValueAsString())
+                        .environment("CLOUDHSM_DR_MAX_CONCURRENT_CALLS_PER_REGION",
+                                maxCallsPerRegion.getValueAsString())
                         .environment("CLOUDHSM_DR_KEEP_LAST", keepLast.getValueAsString())
                         .environment("CLOUDHSM_DR_KEEP_DAILY", keepDaily.getValueAsString())
                         .environment("CLOUDHSM_DR_KEEP_WEEKLY", keepWeekly.getValueAsString())
@@ -166,6 +180,14 @@ public final class DeployApp {
         String lookBack = context(app, "lookBack", "");
         if (!lookBack.isEmpty()) {
             props.lookBack(lookBack);
+        }
+        String maxDestinations = context(app, "maxConcurrentDestinations", "");
+        if (!maxDestinations.isEmpty()) {
+            props.maxConcurrentDestinations(Integer.parseInt(maxDestinations));
+        }
+        String maxCallsPerRegion = context(app, "maxConcurrentCallsPerRegion", "");
+        if (!maxCallsPerRegion.isEmpty()) {
+            props.maxConcurrentCallsPerRegion(Integer.parseInt(maxCallsPerRegion));
         }
         String keepDaily = context(app, "keepDaily", "");
         if (!keepDaily.isEmpty()) {

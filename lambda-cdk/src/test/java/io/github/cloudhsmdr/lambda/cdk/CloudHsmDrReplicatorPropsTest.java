@@ -1,5 +1,7 @@
 package io.github.cloudhsmdr.lambda.cdk;
 
+import io.github.cloudhsmdr.BackupReplicator;
+import io.github.cloudhsmdr.ReplicatorBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,9 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,6 +53,56 @@ class CloudHsmDrReplicatorPropsTest {
         assertEquals(Duration.ofHours(28), p.rpoWarnAfter());
         assertEquals(Duration.ofHours(32), p.rpoCriticalAfter());
         assertTrue(p.alarmTopic().isEmpty());
+        assertTrue(p.maxConcurrentDestinations().isEmpty(), "the handler's default");
+        assertTrue(p.maxConcurrentCallsPerRegion().isEmpty(), "the handler's default");
+    }
+
+    @Test
+    void concurrencyLimitsAreCheckedAndPassedToTheHandler() {
+        CloudHsmDrReplicatorProps p = valid().maxConcurrentDestinations(2).maxConcurrentCallsPerRegion(3).build();
+
+        assertEquals(Optional.of(2), p.maxConcurrentDestinations());
+        assertEquals(Optional.of(3), p.maxConcurrentCallsPerRegion());
+        Map<String, String> env = CloudHsmDrReplicator.environment(p);
+        assertEquals("2", env.get("CLOUDHSM_DR_MAX_CONCURRENT_DESTINATIONS"));
+        assertEquals("3", env.get("CLOUDHSM_DR_MAX_CONCURRENT_CALLS_PER_REGION"));
+        assertFalse(CloudHsmDrReplicator.environment(valid().build()).containsKey(
+                "CLOUDHSM_DR_MAX_CONCURRENT_DESTINATIONS"), "unset: the handler's default");
+
+        assertRejected(IllegalArgumentException.class, "maxConcurrentDestinations is 65: use 1 to 64 (destination "
+                + "regions worked on at once)", b -> b.maxConcurrentDestinations(65));
+        assertRejected(IllegalArgumentException.class, "maxConcurrentCallsPerRegion is 0: use 1 to 16 (the most "
+                + "calls sent to one region at once)", b -> b.maxConcurrentCallsPerRegion(0));
+    }
+
+    @Test
+    void concurrencyLimitsAllowWhatTheReplicatorAllows() {
+        for (int n = -1; n <= CloudHsmDrReplicatorProps.MAX_CONCURRENT_DESTINATIONS + 1; n++) {
+            int max = n;
+            assertEquals(accepted(b -> b.maxConcurrentDestinations(max)),
+                    accepted(() -> valid().maxConcurrentDestinations(max).build()), "maxConcurrentDestinations " + n);
+        }
+        for (int n = -1; n <= CloudHsmDrReplicatorProps.MAX_CONCURRENT_CALLS_PER_REGION + 1; n++) {
+            int max = n;
+            assertEquals(accepted(b -> b.maxConcurrentCallsPerRegion(max)),
+                    accepted(() -> valid().maxConcurrentCallsPerRegion(max).build()),
+                    "maxConcurrentCallsPerRegion " + n);
+        }
+    }
+
+    /** @return whether the replicator builder accepts {@code change} */
+    private static boolean accepted(UnaryOperator<ReplicatorBuilder> change) {
+        return accepted(() -> change.apply(BackupReplicator.builder().sourceRegion("us-east-1")
+                .destinationRegions(List.of("us-west-2"))).buildConfig());
+    }
+
+    private static boolean accepted(Runnable build) {
+        try {
+            build.run();
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     @Test

@@ -51,6 +51,8 @@ class CloudHsmDrReplicatorTest {
                 .clusterIds(List.of("cluster-igklspoyj5v"))
                 .lookBack("7d")
                 .waitForReady(Duration.ofMinutes(10))
+                .maxConcurrentDestinations(2)
+                .maxConcurrentCallsPerRegion(4)
                 .schedule(Duration.ofMinutes(30))
                 .recoveryPointObjective(Duration.ofHours(20), Duration.ofHours(26))
                 .keepDaily(14)
@@ -95,6 +97,8 @@ class CloudHsmDrReplicatorTest {
         variables.put("CLOUDHSM_DR_CLUSTERS", "cluster-igklspoyj5v");
         variables.put("CLOUDHSM_DR_LOOK_BACK", "7d");
         variables.put("CLOUDHSM_DR_WAIT_FOR_READY", "PT10M");
+        variables.put("CLOUDHSM_DR_MAX_CONCURRENT_DESTINATIONS", "2");
+        variables.put("CLOUDHSM_DR_MAX_CONCURRENT_CALLS_PER_REGION", "4");
         variables.put("CLOUDHSM_DR_RPO_WARN", "PT20H");
         variables.put("CLOUDHSM_DR_RPO_CRITICAL", "PT26H");
         variables.put("CLOUDHSM_DR_KEEP_DAILY", "14");

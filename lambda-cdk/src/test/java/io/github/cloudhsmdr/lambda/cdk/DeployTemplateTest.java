@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -57,7 +58,8 @@ class DeployTemplateTest {
         JsonNode parameters = template.get("Parameters");
         assertEquals(List.of("AlarmEmail", "ClusterIds", "CodeS3Bucket", "CodeS3Key", "DestinationRegions",
                 "KeepDaily", "KeepLast", "KeepMonthly", "KeepWeekly", "KeepWithin", "KeepYearly", "LookBack",
-                "ReplicatorName", "WaitForReady"), iterable(parameters.fieldNames()));
+                "MaxConcurrentCallsPerRegion", "MaxConcurrentDestinations", "ReplicatorName", "WaitForReady"),
+                iterable(parameters.fieldNames()));
         assertFalse(parameters.get("DestinationRegions").has("Default"), "required");
         assertFalse(parameters.get("CodeS3Bucket").has("Default"), "required");
         assertEquals("default", parameters.get("ReplicatorName").get("Default").asText());
@@ -65,10 +67,30 @@ class DeployTemplateTest {
         Map<String, String> expected = Map.of("CLOUDHSM_DR_NAME", "ReplicatorName",
                 "CLOUDHSM_DR_DESTINATION_REGIONS", "DestinationRegions", "CLOUDHSM_DR_CLUSTERS", "ClusterIds",
                 "CLOUDHSM_DR_LOOK_BACK", "LookBack", "CLOUDHSM_DR_WAIT_FOR_READY", "WaitForReady",
+                "CLOUDHSM_DR_MAX_CONCURRENT_DESTINATIONS", "MaxConcurrentDestinations",
+                "CLOUDHSM_DR_MAX_CONCURRENT_CALLS_PER_REGION", "MaxConcurrentCallsPerRegion",
                 "CLOUDHSM_DR_KEEP_DAILY", "KeepDaily", "CLOUDHSM_DR_KEEP_WITHIN", "KeepWithin");
         expected.forEach((variable, parameter) -> assertEquals("{\"Ref\":\"" + parameter + "\"}",
                 variables.get(variable).toString(), variable));
         assertTrue(parameters.get("DestinationRegions").get("AllowedPattern").asText().startsWith("^("));
+    }
+
+    @Test
+    void concurrencyParametersAllowWhatTheConstructAllowsOrEmptyForTheDefault() {
+        assertAllows(template.at("/Parameters/MaxConcurrentDestinations"),
+                CloudHsmDrReplicatorProps.MAX_CONCURRENT_DESTINATIONS);
+        assertAllows(template.at("/Parameters/MaxConcurrentCallsPerRegion"),
+                CloudHsmDrReplicatorProps.MAX_CONCURRENT_CALLS_PER_REGION);
+    }
+
+    private static void assertAllows(JsonNode parameter, int max) {
+        assertEquals("", parameter.get("Default").asText());
+        Pattern allowed = Pattern.compile(parameter.get("AllowedPattern").asText());
+        assertTrue(allowed.matcher("").matches(), "empty: the handler's default");
+        for (int n = 0; n <= 100; n++) {
+            assertEquals(n >= 1 && n <= max, allowed.matcher(Integer.toString(n)).matches(), n + " against " + allowed);
+        }
+        assertFalse(allowed.matcher("04").matches() || allowed.matcher("-1").matches(), allowed.toString());
     }
 
     @Test
