@@ -59,6 +59,10 @@ public final class ReplicatorBuilder {
     public static final Duration MAX_POLL_INTERVAL = Duration.ofHours(1);
     /** The longest warn and critical thresholds of the {@code recoveryPointObjective}: 365 days. */
     public static final Duration MAX_RECOVERY_POINT_OBJECTIVE = Duration.ofDays(365);
+    /** The most {@code maxConcurrentDestinations}: 64. */
+    public static final int MAX_CONCURRENT_DESTINATIONS = 64;
+    /** The highest ceiling {@code maxConcurrentCallsPerRegion}: 16. */
+    public static final int MAX_CONCURRENT_CALLS_PER_REGION = 16;
 
     static final Pattern CLUSTER_ID = Pattern.compile("cluster-[2-7a-zA-Z]{11,16}");
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:/=+\\-@]{1,64}");
@@ -365,9 +369,9 @@ public final class ReplicatorBuilder {
             throw new IllegalStateException("maxPollInterval " + maxPollInterval + " is shorter than pollInterval "
                     + pollInterval + ": it must be at least as long");
         }
-        if (maxConcurrentCallsPerRegion < 1 || maxConcurrentCallsPerRegion > 16) {
-            throw new IllegalArgumentException("maxConcurrentCallsPerRegion must be between 1 and 16, was "
-                    + maxConcurrentCallsPerRegion);
+        if (maxConcurrentCallsPerRegion < 1 || maxConcurrentCallsPerRegion > MAX_CONCURRENT_CALLS_PER_REGION) {
+            throw new IllegalArgumentException("maxConcurrentCallsPerRegion must be between 1 and "
+                    + MAX_CONCURRENT_CALLS_PER_REGION + ", was " + maxConcurrentCallsPerRegion);
         }
         requirePositive("rpoWarnAfter", rpoWarnAfter);
         requirePositive("rpoCriticalAfter", rpoCriticalAfter);
@@ -382,9 +386,9 @@ public final class ReplicatorBuilder {
                     + waitForReady);
         }
         Bounds.atMost("waitForReady", waitForReady, MAX_WAIT_FOR_READY);
-        if (maxConcurrentDestinations < 1 || maxConcurrentDestinations > 64) {
-            throw new IllegalArgumentException("maxConcurrentDestinations must be between 1 and 64, was "
-                    + maxConcurrentDestinations);
+        if (maxConcurrentDestinations < 1 || maxConcurrentDestinations > MAX_CONCURRENT_DESTINATIONS) {
+            throw new IllegalArgumentException("maxConcurrentDestinations must be between 1 and "
+                    + MAX_CONCURRENT_DESTINATIONS + ", was " + maxConcurrentDestinations);
         }
         return new ReplicatorConfig(this);
     }

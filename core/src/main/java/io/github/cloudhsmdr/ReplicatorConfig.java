@@ -184,6 +184,8 @@ public final class ReplicatorConfig {
         return "ReplicatorConfig[name=" + name + ", sourceRegion=" + sourceRegion + ", clusterIds=" + clusterIds
                 + ", destinationRegions=" + destinationRegions + ", selection=" + selection
                 + ", copySourceTags=" + copySourceTags + ", repairTags=" + repairTags + ", includeCopies=" + includeCopies
-                + ", waitForReady=" + waitForReady + ", retentionPolicy=" + retentionPolicy + ", retryPolicy=" + retryPolicy + ", maxConcurrentDestinations=" + maxConcurrentDestinations + "]";
+                + ", waitForReady=" + waitForReady + ", retentionPolicy=" + retentionPolicy + ", retryPolicy=" + retryPolicy
+                + ", maxConcurrentDestinations=" + maxConcurrentDestinations
+                + ", maxConcurrentCallsPerRegion=" + maxConcurrentCallsPerRegion + "]";
     }
 }

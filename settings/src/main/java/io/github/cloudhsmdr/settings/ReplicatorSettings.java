@@ -65,11 +65,13 @@ public final class ReplicatorSettings {
             "age after which a recovery point is CRITICAL (at least the warning age)", "32h");
     /** How many destination regions a run works on at once ({@link ReplicatorBuilder#maxConcurrentDestinations}). */
     public static final Setting MAX_CONCURRENT_DESTINATIONS = new Setting("max-concurrent-destinations",
-            "how many destination regions a run works on at once, 1 to 64",
+            "how many destination regions a run works on at once, 1 to "
+                    + ReplicatorBuilder.MAX_CONCURRENT_DESTINATIONS,
             Integer.toString(LIBRARY_DEFAULTS.maxConcurrentDestinations()));
     /** The most calls sent to one region at once ({@link ReplicatorBuilder#maxConcurrentCallsPerRegion}). */
     public static final Setting MAX_CONCURRENT_CALLS_PER_REGION = new Setting("max-concurrent-calls-per-region",
-            "the most calls sent to one region at once, 1 to 16: the ceiling of a limit that starts at 2, grows "
+            "the most calls sent to one region at once, 1 to " + ReplicatorBuilder.MAX_CONCURRENT_CALLS_PER_REGION
+                    + ": the ceiling of a limit that starts at 2, grows "
                     + "while calls succeed and halves when the region throttles; lower it to leave room for other "
                     + "tools calling the same account",
             Integer.toString(LIBRARY_DEFAULTS.maxConcurrentCallsPerRegion()));

@@ -76,6 +76,8 @@ public final class HostOptions {
             option(ReplicatorSettings.KEEP_MONTHLY, "N"),
             option(ReplicatorSettings.KEEP_YEARLY, "N"),
             option(ReplicatorSettings.KEEP_WITHIN, "DURATION"),
+            option(ReplicatorSettings.MAX_CONCURRENT_DESTINATIONS, "N"),
+            option(ReplicatorSettings.MAX_CONCURRENT_CALLS_PER_REGION, "N"),
             new Option(Stores.ENDPOINT, "URL", "send every call to this endpoint, e.g. an emulator"),
             new Option(Stores.PROFILE, "NAME", "credentials from this AWS profile (default: the SDK's default chain)"));
 
