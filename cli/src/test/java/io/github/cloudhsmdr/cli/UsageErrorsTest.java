@@ -83,11 +83,11 @@ class UsageErrorsTest {
 
     @Test
     void concurrencyLimitThatIsNoNumberNamesTheOptionAndTheValue() {
-        assertUsageError("'--max-concurrent-destinations': 'all' is not a whole number: use a whole number of at "
-                + "least 1, e.g. 4 (the default)", cli.run(cli.replicator("plan", "--max-concurrent-destinations",
+        assertUsageError("'--max-concurrent-destinations': 'all' is not a whole number: use a whole number from 1 "
+                + "to 64, e.g. 4 (the default)", cli.run(cli.replicator("plan", "--max-concurrent-destinations",
                 "all")));
-        assertUsageError("'--max-concurrent-calls-per-region': '2.5' is not a whole number: use a whole number of "
-                + "at least 1, e.g. 8 (the default)", cli.run(cli.replicator("replicate",
+        assertUsageError("'--max-concurrent-calls-per-region': '2.5' is not a whole number: use a whole number "
+                + "from 1 to 16, e.g. 8 (the default)", cli.run(cli.replicator("replicate",
                 "--max-concurrent-calls-per-region", "2.5")));
     }
 

@@ -411,7 +411,7 @@ class ReplicationHandlerTest {
     @Test
     void badConcurrencyLimitNamesTheVariableTheValueAndWhatIsAllowed() {
         assertConfigurationError("CLOUDHSM_DR_MAX_CONCURRENT_CALLS_PER_REGION: 'lots' is not a whole number: use a "
-                + "whole number of at least 1, e.g. 8 (the default)",
+                + "whole number from 1 to 16, e.g. 8 (the default)",
                 environment("CLOUDHSM_DR_MAX_CONCURRENT_CALLS_PER_REGION", "lots"));
         assertConfigurationError("CLOUDHSM_DR_MAX_CONCURRENT_DESTINATIONS: maxConcurrentDestinations must be between "
                 + "1 and 64, was 100", environment("CLOUDHSM_DR_MAX_CONCURRENT_DESTINATIONS", "100"));

@@ -94,6 +94,11 @@ public final class ReplicatorSettings {
     public static final Setting KEEP_WITHIN = new Setting("keep-within",
             "retention: keep every copy made within this window before the newest copy", null);
 
+    /** The most each limit setting allows, as the replicator builder checks it. */
+    private static final Map<Setting, Integer> LIMITS = Map.of(
+            MAX_CONCURRENT_DESTINATIONS, ReplicatorBuilder.MAX_CONCURRENT_DESTINATIONS,
+            MAX_CONCURRENT_CALLS_PER_REGION, ReplicatorBuilder.MAX_CONCURRENT_CALLS_PER_REGION);
+
     /** The retention settings; retention is on when any of them is given, and every copy is kept otherwise. */
     public static final List<Setting> RETENTION = List.of(KEEP_LAST, KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY,
             KEEP_YEARLY, KEEP_WITHIN);
@@ -334,9 +339,9 @@ public final class ReplicatorSettings {
     }
 
     /**
-     * Reads a limit such as {@link #MAX_CONCURRENT_DESTINATIONS}: a whole number. Its range is checked with the
-     * replicator builder's own rules when the settings are built ({@link Builder#build()}), so the bounds are the
-     * library's and an out-of-range value, small or large, gets the builder's message.
+     * Reads a limit such as {@link #MAX_CONCURRENT_DESTINATIONS}: a whole number (the error for one that is not
+     * names the range). Its range is checked with the replicator builder's own rules when the settings are built
+     * ({@link Builder#build()}), so an out-of-range value, small or large, gets the builder's message.
      *
      * @param setting the setting the text is the value of
      * @param naming  how errors name the setting
@@ -351,7 +356,8 @@ public final class ReplicatorSettings {
         } catch (NumberFormatException e) {
             String problem = !t.matches("[+-]?\\d+") ? "is not a whole number"
                     : t.startsWith("-") ? "is too small" : "is too large";
-            String allowed = "use a whole number of at least 1"
+            Integer most = LIMITS.get(setting);
+            String allowed = (most == null ? "use a whole number of at least 1" : "use a whole number from 1 to " + most)
                     + (setting.defaultText() == null ? "" : ", e.g. " + setting.defaultText() + " (the default)");
             throw new InvalidSettingException(setting, naming, "'" + text + "' " + problem + ": " + allowed, e);
         }

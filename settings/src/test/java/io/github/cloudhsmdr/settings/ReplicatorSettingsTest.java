@@ -119,13 +119,13 @@ class ReplicatorSettingsTest {
     @Test
     void concurrencyLimitsThatAreNoNumbersAreRejected() {
         assertExactMessage("CLOUDHSM_DR_MAX_CONCURRENT_DESTINATIONS: 'four' is not a whole number: use a whole "
-                + "number of at least 1, e.g. 4 (the default)", "CLOUDHSM_DR_MAX_CONCURRENT_DESTINATIONS", "four",
+                + "number from 1 to 64, e.g. 4 (the default)", "CLOUDHSM_DR_MAX_CONCURRENT_DESTINATIONS", "four",
                 ReplicatorSettings.MAX_CONCURRENT_DESTINATIONS);
         assertExactMessage("CLOUDHSM_DR_MAX_CONCURRENT_CALLS_PER_REGION: '2.5' is not a whole number: use a whole "
-                + "number of at least 1, e.g. 8 (the default)", "CLOUDHSM_DR_MAX_CONCURRENT_CALLS_PER_REGION", "2.5",
+                + "number from 1 to 16, e.g. 8 (the default)", "CLOUDHSM_DR_MAX_CONCURRENT_CALLS_PER_REGION", "2.5",
                 ReplicatorSettings.MAX_CONCURRENT_CALLS_PER_REGION);
         assertExactMessage("CLOUDHSM_DR_MAX_CONCURRENT_CALLS_PER_REGION: '99999999999' is too large: use a whole "
-                + "number of at least 1, e.g. 8 (the default)", "CLOUDHSM_DR_MAX_CONCURRENT_CALLS_PER_REGION",
+                + "number from 1 to 16, e.g. 8 (the default)", "CLOUDHSM_DR_MAX_CONCURRENT_CALLS_PER_REGION",
                 "99999999999", ReplicatorSettings.MAX_CONCURRENT_CALLS_PER_REGION);
     }
 
@@ -134,8 +134,8 @@ class ReplicatorSettingsTest {
         InvalidSettingException e = assertThrows(InvalidSettingException.class,
                 () -> ReplicatorSettings.fromOptions(Map.of("source-region", "us-east-1",
                         "destination-regions", "us-west-2", "max-concurrent-calls-per-region", "many")));
-        assertEquals("--max-concurrent-calls-per-region: 'many' is not a whole number: use a whole number of at "
-                + "least 1, e.g. 8 (the default)", e.getMessage());
+        assertEquals("--max-concurrent-calls-per-region: 'many' is not a whole number: use a whole number from 1 "
+                + "to 16, e.g. 8 (the default)", e.getMessage());
 
         e = assertThrows(InvalidSettingException.class, () -> ReplicatorSettings.builder().sourceRegion("us-east-1")
                 .destinationRegions(List.of("us-west-2")).maxConcurrentDestinations(100).build());
