@@ -75,9 +75,9 @@ import java.util.function.LongSupplier;
  * {@code com.amazon.coral.availability#ThrottlingException} in {@code __type} (so the SDK's
  * {@code isThrottlingException()} is true), takes no token, and changes nothing: the bucket is checked after the
  * front-end checks and before the injected latency, injected faults, the access policy and the model, so a refused
- * request is answered at once, as AWS refuses quickly, without waiting the injected latency. Refused requests are in the {@link #requestLog() request log} like
- * any error, with error code {@code ThrottlingException}, and counted by {@link #rateLimited()}; they are not
- * injected faults. Every request counts, whatever its operation; CopyBackupToRegion counts against the
+ * request is answered at once, as AWS refuses quickly, without waiting the injected latency. Refused requests are
+ * in the {@link #requestLog() request log} like any error, with error code {@code ThrottlingException}, and
+ * counted by {@link #rateLimited()}; they are not injected faults. Every request counts, whatever its operation; CopyBackupToRegion counts against the
  * <em>source</em> region, whose endpoint it is sent to. Refills follow the ticker given to
  * {@link Builder#ticker(LongSupplier)} (default {@link System#nanoTime()}), so tests advance time instead of
  * sleeping:
