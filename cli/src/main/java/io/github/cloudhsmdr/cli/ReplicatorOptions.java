@@ -1,5 +1,6 @@
 package io.github.cloudhsmdr.cli;
 
+import io.github.cloudhsmdr.ReplicatorBuilder;
 import io.github.cloudhsmdr.Selection;
 import io.github.cloudhsmdr.settings.ReplicatorSettings;
 import picocli.CommandLine.Option;
@@ -8,10 +9,10 @@ import java.util.List;
 
 /**
  * The options that pick a replicator: which regions and clusters, which backups, and how many calls it makes at
- * once. A picocli mixin; the values
- * go into a {@link ReplicatorSettings.Builder}, which checks them with the same rules and messages as an
- * environment-variable host. Each option also reads the environment variable of its {@link io.github.cloudhsmdr
- * .settings.Setting} (e.g. {@code CLOUDHSM_DR_SOURCE_REGION}) and the {@code --config} file.
+ * once. A picocli mixin; the values go into a {@link ReplicatorSettings.Builder}, which checks them with the same
+ * rules and messages as an environment-variable host. Each option also reads the environment variable of its
+ * {@link io.github.cloudhsmdr.settings.Setting} (e.g. {@code CLOUDHSM_DR_SOURCE_REGION}) and the {@code --config}
+ * file.
  */
 final class ReplicatorOptions {
     @Option(names = "--source-region", paramLabel = "REGION", converter = Converters.RegionConverter.class,
@@ -39,12 +40,14 @@ final class ReplicatorOptions {
 
     @Option(names = "--max-concurrent-destinations", paramLabel = "N",
             converter = Converters.DestinationsLimitConverter.class,
-            description = "destination regions worked on at once, 1 to 64 (default: 4)")
+            description = "destination regions worked on at once, 1 to "
+                    + ReplicatorBuilder.MAX_CONCURRENT_DESTINATIONS + " (default: 4)")
     Integer maxConcurrentDestinations;
 
     @Option(names = "--max-concurrent-calls-per-region", paramLabel = "N",
             converter = Converters.CallsPerRegionLimitConverter.class,
-            description = "most calls sent to one region at once, 1 to 16 (default: 8): the ceiling of a limit that "
+            description = "most calls sent to one region at once, 1 to "
+                    + ReplicatorBuilder.MAX_CONCURRENT_CALLS_PER_REGION + " (default: 8): the ceiling of a limit that "
                     + "starts at 2, grows while calls succeed and halves when the region throttles")
     Integer maxConcurrentCallsPerRegion;
 
