@@ -131,7 +131,7 @@ class ScheduledHostTest {
         assertOptionError("--every: '0' is zero", "--every", "0");
         assertOptionError("--jitter: 'lots' is not a duration", "--jitter", "lots");
         assertOptionError("--cron: is not an option of ScheduledHost", "--cron", "0 0 * * * ?");
-        assertOptionError("--latest: contradicts --look-back 3d", "--look-back", "3d");
+        assertOptionError("--look-back: --latest and --look-back 3d contradict each other", "--look-back", "3d");
     }
 
     @Test
@@ -154,7 +154,8 @@ class ScheduledHostTest {
 
         assertEquals(0, code);
         String text = out.toString(StandardCharsets.UTF_8);
-        assertTrue(text.contains("--every DURATION") && text.contains("--destination-regions R1,R2"), text);
+        assertTrue(text.startsWith("Usage: ScheduledHost [OPTIONS]"), text);
+        assertTrue(text.contains("--every=DURATION") && text.contains("--destination-regions=R1,R2"), text);
     }
 
     /** The real thing: a separate JVM, stopped with SIGTERM after its first run. */
