@@ -99,11 +99,14 @@ public final class Monitoring implements AutoCloseable {
 
     /**
      * @param listeners the host's other listeners
-     * @return them and the listener that records the meters and keeps the latest state, for the replicator
+     * @return the listener that records the meters and keeps the latest state, then them, for the replicator: the
+     *         meters and {@code /health} are up to date by the time any other listener hears of a run or a
+     *         measurement
      */
     public List<ReplicationListener> and(List<ReplicationListener> listeners) {
-        List<ReplicationListener> all = new ArrayList<>(listeners);
+        List<ReplicationListener> all = new ArrayList<>();
         all.add(metrics);
+        all.addAll(listeners);
         return all;
     }
 
