@@ -7,9 +7,7 @@ import io.github.cloudhsmdr.ReplicationPlan;
 import io.github.cloudhsmdr.spi.BackupFilter;
 import io.github.cloudhsmdr.spi.BackupPage;
 import io.github.cloudhsmdr.spi.BackupStore;
-import io.github.cloudhsmdr.testkit.CloudHsmModel;
-import io.github.cloudhsmdr.testkit.InMemoryBackupStore;
-import io.github.cloudhsmdr.testkit.MutableClock;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -28,47 +26,41 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code maxConcurrentDestinations} bounds how many destination regions a plan and a measurement read at once,
  * as it bounds how many an apply works on: five destinations with a limit of 2 are read two at a time.
  */
-class DestinationConcurrencyTest {
-    static final String SOURCE = "us-east-1";
+class DestinationConcurrencyTest extends ModelFixture {
     static final List<String> DESTINATIONS = List.of("us-west-1", "us-west-2", "eu-west-1", "eu-central-1",
             "ap-southeast-2");
 
+    CountingStore counting;
+
+    @BeforeEach
+    void oneBackupToCopy() {
+        model.addBackup(SOURCE, cluster, clock.instant().minus(Duration.ofHours(2)));
+        counting = new CountingStore(store);
+    }
+
+    private BackupReplicator replicator() {
+        return BackupReplicator.builder().sourceRegion(SOURCE).destinationRegions(DESTINATIONS).clusterIds(cluster)
+                .backupStore(counting).clock(clock).sleeper(clock::advance)
+                .maxConcurrentDestinations(2).maxConcurrentCallsPerRegion(4).build();
+    }
+
     @Test
     void aPlanReadsAtMostMaxConcurrentDestinationsAtOnce() {
-        Fixture f = new Fixture();
-        try (BackupReplicator replicator = f.replicator()) {
+        try (BackupReplicator replicator = replicator()) {
             ReplicationPlan plan = replicator.plan();
             assertEquals(5, plan.copyCount(), plan.describe());
         }
-        assertEquals(2, f.store.mostRegionsAtOnce.get(), "destination regions read at once");
+        assertEquals(2, counting.mostRegionsAtOnce.get(), "destination regions read at once");
     }
 
     @Test
     void aMeasurementReadsAtMostMaxConcurrentDestinationsAtOnce() {
-        Fixture f = new Fixture();
-        try (BackupReplicator replicator = f.replicator()) {
+        try (BackupReplicator replicator = replicator()) {
             RecoveryPointReport report = replicator.measureRecoveryPoints();
             // nothing was copied yet: no destination holds a recovery point
             assertNotEquals(RecoveryPointStatus.OK, report.worst(), report.describe());
         }
-        assertEquals(2, f.store.mostRegionsAtOnce.get(), "destination regions read at once");
-    }
-
-    private static final class Fixture {
-        final MutableClock clock = MutableClock.at("2026-11-01T12:00:00Z");
-        final CloudHsmModel model = new CloudHsmModel(clock, 11L);
-        final String cluster = model.addCluster(SOURCE).clusterId();
-        final CountingStore store = new CountingStore(new InMemoryBackupStore(model));
-
-        Fixture() {
-            model.addBackup(SOURCE, cluster, clock.instant().minus(Duration.ofHours(2)));
-        }
-
-        BackupReplicator replicator() {
-            return BackupReplicator.builder().sourceRegion(SOURCE).destinationRegions(DESTINATIONS)
-                    .clusterIds(cluster).backupStore(store).clock(clock).sleeper(clock::advance)
-                    .maxConcurrentDestinations(2).maxConcurrentCallsPerRegion(4).build();
-        }
+        assertEquals(2, counting.mostRegionsAtOnce.get(), "destination regions read at once");
     }
 
     /**
