@@ -8,8 +8,9 @@ import io.github.cloudhsmdr.testkit.MutableClock;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
- * The world an engine test starts from: a model of CloudHSM (seed 11) on a virtual clock at 2026-11-01T12:00Z, the
- * in-memory store over it and one cluster in the source region.
+ * The world an engine test starts from: a model of CloudHSM (seed 11, unless a test overrides {@link #modelSeed()})
+ * on a virtual clock at 2026-11-01T12:00Z (or {@link #startsAt()}), the in-memory store over it and one cluster in
+ * the source region.
  */
 abstract class ModelFixture {
     static final String SOURCE = "us-east-1";
@@ -21,10 +22,20 @@ abstract class ModelFixture {
     InMemoryBackupStore store;
     String cluster;
 
+    /** @return the seed of the model's ids */
+    long modelSeed() {
+        return 11L;
+    }
+
+    /** @return the virtual clock's start */
+    String startsAt() {
+        return "2026-11-01T12:00:00Z";
+    }
+
     @BeforeEach
     void setUpModel() {
-        clock = MutableClock.at("2026-11-01T12:00:00Z");
-        model = new CloudHsmModel(clock, 11L);
+        clock = MutableClock.at(startsAt());
+        model = new CloudHsmModel(clock, modelSeed());
         store = new InMemoryBackupStore(model);
         cluster = model.addCluster(SOURCE).clusterId();
     }

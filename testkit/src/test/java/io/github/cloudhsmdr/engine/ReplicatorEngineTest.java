@@ -18,10 +18,7 @@ import io.github.cloudhsmdr.Selection;
 import io.github.cloudhsmdr.ServiceErrorKind;
 import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupState;
-import io.github.cloudhsmdr.testkit.CloudHsmModel;
 import io.github.cloudhsmdr.testkit.CloudHsmModelException;
-import io.github.cloudhsmdr.testkit.InMemoryBackupStore;
-import io.github.cloudhsmdr.testkit.MutableClock;
 import io.github.cloudhsmdr.testkit.RecordingListener;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,23 +38,18 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class ReplicatorEngineTest {
-    static final String SOURCE = "us-east-1";
-    static final String WEST = "us-west-2";
-    static final String EU = "eu-west-1";
-
-    MutableClock clock;
-    CloudHsmModel model;
-    InMemoryBackupStore store;
+class ReplicatorEngineTest extends ModelFixture {
     String clusterA;
     String clusterB;
 
+    @Override
+    long modelSeed() {
+        return 7L;
+    }
+
     @BeforeEach
-    void setUp() {
-        clock = MutableClock.at("2026-11-01T12:00:00Z");
-        model = new CloudHsmModel(clock, 7L);
-        store = new InMemoryBackupStore(model);
-        clusterA = model.addCluster(SOURCE).clusterId();
+    void secondCluster() {
+        clusterA = cluster;
         clusterB = model.addCluster(SOURCE).clusterId();
     }
 

@@ -16,9 +16,6 @@ import io.github.cloudhsmdr.Selection;
 import io.github.cloudhsmdr.UndoOutcome;
 import io.github.cloudhsmdr.spi.Backup;
 import io.github.cloudhsmdr.spi.BackupState;
-import io.github.cloudhsmdr.testkit.CloudHsmModel;
-import io.github.cloudhsmdr.testkit.InMemoryBackupStore;
-import io.github.cloudhsmdr.testkit.MutableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,21 +35,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class RetentionEngineTest {
-    static final String SOURCE = "us-east-1";
-    static final String WEST = "us-west-2";
+class RetentionEngineTest extends ModelFixture {
 
-    MutableClock clock;
-    CloudHsmModel model;
-    InMemoryBackupStore store;
-    String cluster;
+    @Override
+    long modelSeed() {
+        return 5L;
+    }
+
+    @Override
+    String startsAt() {
+        return "2026-10-01T03:00:00Z";
+    }
 
     @BeforeEach
-    void setUp() {
-        clock = MutableClock.at("2026-10-01T03:00:00Z");
-        model = new CloudHsmModel(clock, 5L).copyDelay(Duration.ofMinutes(30));
-        store = new InMemoryBackupStore(model);
-        cluster = model.addCluster(SOURCE).clusterId();
+    void copiesTakeHalfAnHour() {
+        model.copyDelay(Duration.ofMinutes(30));
     }
 
     ReplicatorBuilder builder(RetentionPolicy policy) {

@@ -52,7 +52,8 @@ class RetentionInvariantsTest {
             Random r = new Random(master.nextLong());
             RetentionPolicy policy = Seeds.policy(r, true);
             List<Backup> inventory = inventory(r);
-            Instant now = latest(inventory).plus(Duration.ofMinutes(r.nextInt(40 * 24 * 60) - 2 * 24 * 60));
+            Instant now = latest(inventory, BASE)
+                    .plus(Duration.ofMinutes(r.nextInt(40 * 24 * 60) - 2 * 24 * 60));
             try {
                 deletions += check(policy, inventory, now);
             } catch (AssertionError e) {
@@ -152,9 +153,10 @@ class RetentionInvariantsTest {
         return s != null ? s : "own:" + b.backupId();
     }
 
-    private static Instant latest(List<Backup> inventory) {
+    /** @return the newest creation time in {@code inventory}, or {@code orElse} when none has one */
+    static Instant latest(List<Backup> inventory, Instant orElse) {
         return inventory.stream().map(Backup::createTimestamp).filter(Objects::nonNull).max(Comparator.naturalOrder())
-                .orElse(BASE);
+                .orElse(orElse);
     }
 
     /** A destination inventory with everything retention must cope with. */

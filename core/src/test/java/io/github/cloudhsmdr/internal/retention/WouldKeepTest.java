@@ -10,12 +10,10 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 
@@ -161,8 +159,7 @@ class WouldKeepTest {
             Random r = new Random(master.nextLong());
             RetentionPolicy policy = Seeds.policy(r, true);
             List<Backup> inventory = RetentionInvariantsTest.inventory(r);
-            Instant latest = inventory.stream().map(Backup::createTimestamp).filter(Objects::nonNull)
-                    .max(Comparator.naturalOrder()).orElse(NOW);
+            Instant latest = RetentionInvariantsTest.latest(inventory, NOW);
             Instant now = latest.plus(Duration.ofMinutes(r.nextInt(3 * 24 * 60)));
             Map<String, Instant> candidates = new LinkedHashMap<>();
             for (int k = r.nextInt(6); k > 0; k--) {
